@@ -1,0 +1,1 @@
+export type { TaskDefinition, TaskContext, TaskResult, ProgressUpdate, TaskEnvironment, TaskLogger } from './tasks/task.js';
