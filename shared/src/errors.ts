@@ -40,6 +40,10 @@ export const ERROR_CODES = {
   E_PROVIDER: 'The requested execution provider is unavailable; the bridge fell back to another.',
   E_ENGINE_UNSUPPORTED: 'That engine cannot run this task.',
   E_TASK_UNKNOWN: 'The task is not known to this bridge.',
+  // hosts (panel adapters)
+  E_HOST_UNAVAILABLE: 'The editing application cannot be reached; open the panel from inside it (Resolve: Workspace → Workflow Integrations).',
+  E_HOST_TIMEOUT: 'The editing application did not answer in time; close any open dialog in it and try again.',
+  E_HOST_REFUSED: 'The editing application refused the operation; see the message for what to change.',
   // jobs / output
   E_CANCELLED: 'The job was cancelled.',
   E_OUTPUT: 'The output could not be written; check the output folder exists and is writable.',
