@@ -1,0 +1,1 @@
+export { createFileLogger, logFilePath, type Logger } from './logger.js';
