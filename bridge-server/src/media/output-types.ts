@@ -1,0 +1,66 @@
+import type { FloatFrame, JobOutput, JobRequest, OutputFormat, Rational, TaskName } from '@synthetic-studio/shared';
+import type { FrameRange, MediaInfo } from './types.js';
+
+export interface OutputWriterOptions {
+  /** The job's persistent working folder; checkpoints go to `<workDir>/frames`. */
+  workDir: string;
+  request: JobRequest;
+  /** Probe of the source (colour tags, pixel aspect, audio, names). */
+  info: MediaInfo;
+  /** The source range the job read. */
+  range: FrameRange;
+  /**
+   * Source frame number of the first output frame (numbering of sequences, timecode). Defaults
+   * to range.in; for extend-after it is range.out (timecode continues), for extend-before it is
+   * range.in - frames.
+   */
+  firstFrame?: number;
+  /** Number of output frames; default range.out - range.in. */
+  frameCount?: number;
+  /** Default: info.fps. */
+  fps?: Rational;
+  /** Timecode of the first output frame; default: the source timecode at firstFrame. */
+  startTimecode?: string | null;
+  /** Output size; default the source size (spatial extend changes it). */
+  width?: number;
+  height?: number;
+  /** Default request.output.format. `prores` with alpha frames becomes ProRes 4444. */
+  format?: OutputFormat;
+  /** Destination folder (default request.output.dir, else beside the source). */
+  outputDir?: string;
+  /** Exact destination path (default request.output.path); must not exist. */
+  outputPath?: string;
+  /** Task name used in the output file name (default request.task). */
+  task?: TaskName | string;
+  /** Copy the source audio of the range (only when the timing is kept). Default request.output.audio. */
+  audio?: boolean;
+  /** 3 or 4 (alpha) channels in the frames you write. Default 3. */
+  channels?: 3 | 4;
+  signal?: AbortSignal;
+}
+
+export interface Provenance {
+  engine: string;
+  model?: string | null;
+  modelHash?: string | null;
+  seed?: number | null;
+  params: unknown;
+  metrics: Record<string, number>;
+  wallSeconds: number;
+}
+
+export interface OutputWriter {
+  /** Output frame numbers are SOURCE frame numbers: firstFrame … firstFrame + frameCount - 1. */
+  readonly firstFrame: number;
+  readonly frameCount: number;
+  /** True when frame `index` is already checkpointed (a resumed job skips it). */
+  has(index: number): boolean;
+  /** Indices not yet checkpointed, in order. */
+  missing(): number[];
+  /** Checkpoint one frame durably (16-bit PNG, fsync, atomic rename). */
+  write(index: number, frame: FloatFrame): Promise<void>;
+  /** Encode the outputs from the checkpoints, write sidecars, rename into place atomically. */
+  finalize(provenance: Provenance): Promise<JobOutput[]>;
+  /** Remove temp files in the destination (checkpoints stay for a resume unless `purge`). */
+  abort(opts?: { purge?: boolean }): Promise<void>;
+}
