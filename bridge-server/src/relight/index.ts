@@ -1,0 +1,16 @@
+export { kelvinToLinearRgb, linearToSrgb, luminance, xyzToLinearSrgb, KELVIN_MIN, KELVIN_MAX, type Rgb } from './color.js';
+export { makeLight, lightDirection, ambientFrom, describeRig, DEFAULT_KELVIN, type Light, type LightRig, type LightInput } from './light-rig.js';
+export { presetRig, presetAbout, PRESET_NAMES } from './presets.js';
+export { parseLightSpec, MAX_LIGHTS } from './rig-spec.js';
+export { rigToSpec } from './rig-to-spec.js';
+export { promptToRig, type PromptMapping } from './prompt-rig.js';
+export { boxMean, guidedFilter, luminancePlane } from './filters.js';
+export { normalsFromHeight, normalsFromDepth, heightFromLuminance, type NormalMap, type HeightFromImageOptions } from './normals.js';
+export { shadeRig } from './shading.js';
+export { estimateSourceShading, fitSh1, type SourceLighting } from './source-shading.js';
+export { shadingRatio, smoothRatio, resizeRatio, applyRatio, clampRatio, RATIO_MIN, RATIO_MAX, type RatioMap, type SmoothOptions } from './ratio.js';
+export { carryRatio, RatioStabilizer, propagateKeyRatios, blendLog, type CarriedRatio, type StabilizerOptions } from './ratio-temporal.js';
+export type { TemporalPort, FlowField, ValidMask } from './temporal-port.js';
+export { fitSize, resizeFrame } from './resample.js';
+export { compositeMatte, scaleFrame, matteFromFrame, type BackgroundMode } from './matte.js';
+export { ClassicalRelighter, classicalRatio, estimateNormals, type ClassicalOptions, type FrameAux } from './classical.js';
