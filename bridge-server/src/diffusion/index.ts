@@ -1,0 +1,13 @@
+export * from './runtime/types.js';
+export { DiffusionRuntime } from './runtime/runtime.js';
+export type { RuntimeOptions } from './runtime/runtime.js';
+export { providerChain } from './runtime/providers.js';
+export type { SessionFactory } from './runtime/providers.js';
+export { f32ToF16Bits, f16BitsToF32, toHalf, fromHalf } from './runtime/half.js';
+export { floatFeed, idsFeed, readFloat } from './runtime/feeds.js';
+export { loadModelFolder, releaseModel, KIND_BY_CHANNELS } from './model-folder.js';
+export type { LoadedModel, ModelKind, UnetInfo, LoadOptions } from './model-folder.js';
+export { signatureProblems, SIGNATURES } from './signatures.js';
+export { ClipTokenizer } from './tokenizer.js';
+export { SeededRandom, deriveSeed, zeroNoise } from './random.js';
+export type { NoiseSource } from './random.js';

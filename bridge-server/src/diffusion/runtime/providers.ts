@@ -1,0 +1,58 @@
+/**
+ * Execution-provider selection. onnxruntime does not fall back by itself when a registered provider
+ * fails to load (e.g. 'cuda' without the CUDA libraries): we try each requested provider in turn
+ * (with 'cpu' behind it for unsupported ops), catch the failure, and end on plain 'cpu'.
+ */
+import type { ExecutionProvider, ProviderAttempt, SessionOptions } from './types.js';
+
+export interface OrtSessionLike {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly unknown[];
+  outputMetadata?: readonly unknown[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  release(): Promise<void>;
+}
+
+export type SessionFactory = (path: string, options: Record<string, unknown>) => Promise<OrtSessionLike>;
+
+/** The provider chain to try, deduplicated, always ending with 'cpu'. */
+export function providerChain(requested: ExecutionProvider[] | undefined): ExecutionProvider[] {
+  const chain: ExecutionProvider[] = [];
+  for (const p of requested ?? ['cpu']) if (!chain.includes(p)) chain.push(p);
+  if (!chain.includes('cpu')) chain.push('cpu');
+  return chain.slice(0, chain.indexOf('cpu') + 1);
+}
+
+export function ortSessionOptions(opts: SessionOptions, provider: ExecutionProvider): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+    graphOptimizationLevel: opts.graphOptimization ?? 'all',
+    enableCpuMemArena: opts.memArena ?? true,
+    logSeverityLevel: 3,
+  };
+  if (opts.intraOpThreads !== undefined) o.intraOpNumThreads = opts.intraOpThreads;
+  if (opts.interOpThreads !== undefined) o.interOpNumThreads = opts.interOpThreads;
+  if (provider === 'dml') { o.enableMemPattern = false; o.executionMode = 'sequential'; }
+  return o;
+}
+
+export async function createWithFallback(
+  factory: SessionFactory,
+  path: string,
+  opts: SessionOptions,
+): Promise<{ session: OrtSessionLike; provider: ExecutionProvider; attempts: ProviderAttempt[] }> {
+  const attempts: ProviderAttempt[] = [];
+  let lastError: unknown;
+  for (const provider of providerChain(opts.providers)) {
+    try {
+      const session = await factory(path, ortSessionOptions(opts, provider));
+      attempts.push({ provider, ok: true });
+      return { session, provider, attempts };
+    } catch (e) {
+      lastError = e;
+      attempts.push({ provider, ok: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  throw Object.assign(lastError instanceof Error ? lastError : new Error(String(lastError)), { attempts });
+}
