@@ -11,3 +11,5 @@ export { signatureProblems, SIGNATURES } from './signatures.js';
 export { ClipTokenizer } from './tokenizer.js';
 export { SeededRandom, deriveSeed, zeroNoise } from './random.js';
 export type { NoiseSource } from './random.js';
+export { createScheduler, SCHEDULER_NAMES, DdimScheduler, DpmSolverMultistepScheduler, EulerAncestralScheduler, LcmScheduler, roundHalfEven, makeBetas, alphasCumprod, sigmasFromAlphas, karrasSigmas } from './schedulers/index.js';
+export type { Scheduler, SchedulerName, StepResult, SchedulerConfig } from './schedulers/index.js';
