@@ -1,4 +1,4 @@
-import { guidedFilter } from './filters.js';
+import { guidedFilter, smoothBlur } from './filters.js';
 
 /** Per-pixel unit normals, interleaved (nx, ny, nz); camera space: x right, y up, z to the viewer. */
 export interface NormalMap {
@@ -41,12 +41,17 @@ export interface HeightFromImageOptions {
   weights?: number[];
   /** Relief: height in pixels per unit of log-luminance contrast, per pixel of scale radius. */
   relief?: number;
-  /** Guided-filter edge threshold (in log-luminance², smaller = sharper edges kept). */
-  edgeEps?: number;
+  /**
+   * Guided-filter edge threshold per scale (log-luminance²; smaller keeps edges sharper).
+   * Fine bands follow the image edges; the coarsest bands are plain blurs, which round the
+   * broad shape into domes instead of flat mesas with cliffs.
+   */
+  edgeEps?: number[];
 }
 
 const DEFAULT_SCALES = [0.01, 0.025, 0.06, 0.14];
 const DEFAULT_WEIGHTS = [0.15, 0.25, 0.3, 0.3];
+const DEFAULT_EPS = [0.01, 0.05, 0.5, Infinity];
 
 /**
  * A plausible relief from luminance alone ("bright is near"): the log-luminance is smoothed
@@ -57,8 +62,8 @@ const DEFAULT_WEIGHTS = [0.15, 0.25, 0.3, 0.3];
 export function heightFromLuminance(lum: Float32Array, width: number, height: number, opts: HeightFromImageOptions = {}): Float32Array {
   const scales = opts.scales ?? DEFAULT_SCALES;
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
-  const relief = opts.relief ?? 0.9;
-  const eps = opts.edgeEps ?? 0.04;
+  const relief = opts.relief ?? 1.2;
+  const eps = opts.edgeEps ?? DEFAULT_EPS;
   const n = width * height;
   const logL = new Float32Array(n);
   let mean = 0;
@@ -73,7 +78,8 @@ export function heightFromLuminance(lum: Float32Array, width: number, height: nu
   const out = new Float32Array(n);
   for (let s = 0; s < scales.length; s++) {
     const r = Math.max(1, Math.round(scales[s] * side));
-    const smooth = guidedFilter(logL, logL, width, height, r, eps);
+    const e = eps[Math.min(s, eps.length - 1)];
+    const smooth = Number.isFinite(e) ? guidedFilter(logL, logL, width, height, r, e) : smoothBlur(logL, width, height, r);
     const k = relief * weights[s] * r;
     for (let i = 0; i < n; i++) out[i] += k * smooth[i];
   }

@@ -10,17 +10,18 @@ export interface CarriedRatio {
 
 /**
  * Carries the ratio of frame s to frame t with the flow F_{t→s} (backward warp: each pixel of t
- * looks up where it was in s). `validFlow` (optional) = forward–backward consistency at t.
- * Invalid pixels keep the ratio found at the same position (hold) and are flagged 0.
+ * looks up where it was in s). `validFlow` (optional) = forward–backward consistency at t;
+ * `priorValid` (optional) = which pixels of s were themselves valid (chains of hops). Invalid
+ * pixels keep the ratio found at the same position (hold) and are flagged 0.
  */
-export function carryRatio(port: TemporalPort, ratio: RatioMap, flowTtoS: FlowField, validFlow?: ValidMask): CarriedRatio {
+export function carryRatio(port: TemporalPort, ratio: RatioMap, flowTtoS: FlowField, validFlow?: ValidMask, priorValid?: Uint8Array): CarriedRatio {
   const src: FloatFrame = { width: ratio.width, height: ratio.height, channels: 3, data: ratio.data };
   const { frame, valid } = port.warp(src, flowTtoS);
   const n = frame.width * frame.height;
   const out = frame.data;
   const ok = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const good = valid.data[i] !== 0 && (!validFlow || validFlow.data[i] !== 0);
+    const good = valid.data[i] !== 0 && (!validFlow || validFlow.data[i] !== 0) && (!priorValid || sourceValid(priorValid, flowTtoS, i));
     ok[i] = good ? 1 : 0;
     if (!good && i * 3 < ratio.data.length) {
       out[i * 3] = ratio.data[i * 3];
@@ -129,15 +130,13 @@ export function propagateKeyRatios(port: TemporalPort, guides: FloatFrame[], rat
   }
   for (let t = 1; t < len; t++) {
     const p = pairs[t - 1];
-    const c = carryRatio(port, fwdCarry[t - 1].ratio, p.fwd, p.fbFwd);
-    fwdCarry[t] = { ratio: c.ratio, valid: and(c.valid, fwdCarry[t - 1].valid, p.fwd) };
+    fwdCarry[t] = carryRatio(port, fwdCarry[t - 1].ratio, p.fwd, p.fbFwd, fwdCarry[t - 1].valid);
   }
   if (!ratioB) return fwdCarry.map((c) => c.ratio);
   bwdCarry[len - 1] = { ratio: ratioB, valid: allValid };
   for (let t = len - 2; t >= 0; t--) {
     const p = pairs[t];
-    const c = carryRatio(port, bwdCarry[t + 1].ratio, p.bwd, p.fbBwd);
-    bwdCarry[t] = { ratio: c.ratio, valid: and(c.valid, bwdCarry[t + 1].valid, p.bwd) };
+    bwdCarry[t] = carryRatio(port, bwdCarry[t + 1].ratio, p.bwd, p.fbBwd, bwdCarry[t + 1].valid);
   }
   const out: RatioMap[] = [];
   for (let t = 0; t < len; t++) {
@@ -147,19 +146,14 @@ export function propagateKeyRatios(port: TemporalPort, guides: FloatFrame[], rat
   return out;
 }
 
-/** Validity after a hop: this hop valid AND the source pixel (nearest) was valid before. */
-function and(hop: Uint8Array, before: Uint8Array, flow: FlowField): Uint8Array {
+/** Whether the pixel that pixel i of t pulls from (nearest) was valid in s. */
+function sourceValid(prior: Uint8Array, flow: FlowField, i: number): boolean {
   const { width: w, height: h } = flow;
-  const out = new Uint8Array(hop.length);
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      if (!hop[i]) continue;
-      const sx = Math.min(w - 1, Math.max(0, Math.round(x + flow.u[i])));
-      const sy = Math.min(h - 1, Math.max(0, Math.round(y + flow.v[i])));
-      out[i] = before[sy * w + sx];
-    }
-  }
-  return out;
+  const x = i % w;
+  const y = (i - x) / w;
+  const sx = Math.min(w - 1, Math.max(0, Math.round(x + flow.u[i])));
+  const sy = Math.min(h - 1, Math.max(0, Math.round(y + flow.v[i])));
+  return prior[sy * w + sx] !== 0;
 }
 
 function mixCarried(a: CarriedRatio, b: CarriedRatio, wa: number, wb: number): RatioMap {

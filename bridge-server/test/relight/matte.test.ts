@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { ClassicalRelighter, compositeMatte, parseLightSpec, scaleFrame, SubjectSegmenter } from '../../src/relight/index.js';
+
+const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared');
+const SELFIE = join(SHARED, 'data/models/selfie-segmentation/selfie_segmentation_landscape.onnx');
+const TENNIS = join(SHARED, 'data/sequences/tennis');
+
+function texture(W: number, H: number): FloatFrame {
+  const d = new Float32Array(W * H * 3);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const o = (y * W + x) * 3;
+    d[o] = 0.2 + 0.15 * Math.sin(x / 3) + 0.1 * Math.cos(y / 4);
+    d[o + 1] = 0.3 + 0.1 * Math.sin((x + y) / 5);
+    d[o + 2] = 1.7 + 0.2 * Math.cos(x / 7); // HDR: above 1 on purpose
+  }
+  return { width: W, height: H, channels: 3, data: d };
+}
+
+test('background keep: pixels outside the matte are bit-identical; inside they are relit; HDR is not clipped', () => {
+  const W = 80, H = 48;
+  const src = texture(W, H);
+  const matte = new Float32Array(W * H);
+  for (let y = 10; y < 38; y++) for (let x = 20; x < 60; x++) matte[y * W + x] = x < 24 ? (x - 19) / 5 : 1; // soft left edge
+  const relit = new ClassicalRelighter({ rig: parseLightSpec('preset:golden-hour') }).relight(src, { matte });
+  const out = compositeMatte(relit, src, matte);
+  let outsideDiff = 0, insideChanged = 0, inside = 0;
+  for (let i = 0; i < W * H; i++) {
+    for (let c = 0; c < 3; c++) {
+      const o = i * 3 + c;
+      if (matte[i] === 0 && !Object.is(out.data[o], src.data[o])) outsideDiff++;
+      if (matte[i] === 1) {
+        inside++;
+        if (Math.abs(out.data[o] - src.data[o]) > 1e-3) insideChanged++;
+      }
+    }
+  }
+  assert.equal(outsideDiff, 0, 'untouched outside the matte');
+  assert.ok(insideChanged > 0.8 * inside, `relit inside: ${insideChanged}/${inside}`);
+  assert.ok(Math.max(...out.data.filter((_, k) => k % 3 === 2)) > 1.5, 'values above 1 survive');
+  // Dim: the background is scaled, the subject is the relit one.
+  const dimmed = compositeMatte(relit, scaleFrame(src, 0.5), matte);
+  const far = 2 * W + 2;
+  assert.ok(Math.abs(dimmed.data[far * 3] - 0.5 * src.data[far * 3]) < 1e-7);
+  const mid = 24 * W + 40;
+  assert.equal(dimmed.data[mid * 3 + 1], relit.data[mid * 3 + 1]);
+});
+
+async function readPng(path: string): Promise<FloatFrame> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const f = new Float32Array(data.length);
+  for (let i = 0; i < f.length; i++) f[i] = data[i] / 255;
+  return { width: info.width, height: info.height, channels: 3, data: f };
+}
+
+test('automatic subject matte: the real MediaPipe selfie model finds the tennis player', { skip: !existsSync(SELFIE) || !existsSync(TENNIS) ? 'shared data absent' : false }, async () => {
+  const seg = await SubjectSegmenter.load(SELFIE);
+  try {
+    const frame = await readPng(join(TENNIS, 'frames/00030.png'));
+    const matte = await seg.matte(frame);
+    assert.equal(matte.length, frame.width * frame.height);
+    const truth = await sharp(join(TENNIS, 'masks/00030.png')).greyscale().raw().toBuffer();
+    let tp = 0, fp = 0, fn = 0;
+    for (let i = 0; i < matte.length; i++) {
+      const a = matte[i] > 0.5, b = truth[i] > 127;
+      if (a && b) tp++;
+      else if (a) fp++;
+      else if (b) fn++;
+    }
+    const precision = tp / (tp + fp), recall = tp / (tp + fn);
+    // The reference mask also holds the player's shadow on the court, which a person segmenter
+    // rightly leaves out, so recall is partial; what it marks must be the player.
+    assert.ok(precision > 0.7, `precision ${precision.toFixed(3)}`);
+    assert.ok(recall > 0.25, `recall ${recall.toFixed(3)}`);
+    const area = (tp + fp) / matte.length;
+    assert.ok(area > 0.01 && area < 0.2, `matte area ${area.toFixed(3)}`);
+  } finally {
+    await seg.close();
+  }
+});
+
+test('a missing segmentation model is E_MODEL_MISSING', async () => {
+  await assert.rejects(SubjectSegmenter.load('/nonexistent/model.onnx'), (e: { code?: string }) => e.code === 'E_MODEL_MISSING');
+});
