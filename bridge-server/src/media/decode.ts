@@ -14,6 +14,17 @@ export function vfrAdvice(info: MediaInfo): string {
   return `${info.path} is variable frame rate; conform it to a constant rate first, e.g. \`ffmpeg -i "${info.path}" -vf fps=${r} -c:v prores_ks -profile:v 3 -c:a copy conformed.mov\`, or ask for conform explicitly.`;
 }
 
+/**
+ * The YUV → RGB step, with the matrix and range the file is tagged with. ffmpeg builds before
+ * 5.x ignore the tags and convert everything with BT.601, which shifts BT.709 colours; being
+ * explicit gives correct colour with every ffmpeg, and the encoder uses the same matrix back.
+ */
+export function yuvToRgbFilter(info: MediaInfo): string {
+  const m = info.color.matrix;
+  const matrix = !m ? 'bt601' : m === 'bt709' ? 'bt709' : m.startsWith('bt2020') ? 'bt2020' : m === 'smpte240m' ? 'smpte240m' : m === 'fcc' ? 'fcc' : 'bt601';
+  return `scale=in_color_matrix=${matrix}${info.color.range ? `:in_range=${info.color.range}` : ''}`;
+}
+
 /** Decoder arguments for [in, out) of a probed clip, output as 16-bit RGB(A) raw video on stdout. */
 export function decodeArgs(info: MediaInfo, first: number, count: number, channels: 3 | 4, conform?: ReadFramesOptions['conformFps']): string[] {
   const args = ['-v', 'error', '-nostdin', '-noautorotate'];
@@ -27,7 +38,10 @@ export function decodeArgs(info: MediaInfo, first: number, count: number, channe
     args.push('-ss', t.toFixed(6));
   }
   args.push('-i', ffmpegPath(info.path), '-map', `0:${info.streamIndex}`);
-  if (conform) args.push('-vf', `fps=${fps.num}/${fps.den}`);
+  const filters: string[] = [];
+  if (conform) filters.push(`fps=${fps.num}/${fps.den}`);
+  filters.push(yuvToRgbFilter(info));
+  args.push('-vf', filters.join(','));
   args.push('-frames:v', String(count), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', channels === 4 ? 'rgba64le' : 'rgb48le', 'pipe:1');
   return args;
 }

@@ -28,3 +28,6 @@ export { probeMedia, DEFAULT_MAX_PIXELS } from './probe.js';
 export { resolveRange } from './range.js';
 export { readFrames, readFrame, vfrAdvice } from './decode.js';
 export { toLinear, fromLinear, transferName, type TransferName } from './color-transfer.js';
+export { createOutputWriter, writeFileAtomic } from './output-writer.js';
+export { frameHash, frameToUint16 } from './frame-quantize.js';
+export { decodePng, encodePng16, readPngIndices, type DecodedPng } from './png-codec.js';

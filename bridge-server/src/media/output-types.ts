@@ -47,6 +47,8 @@ export interface Provenance {
   params: unknown;
   metrics: Record<string, number>;
   wallSeconds: number;
+  /** frameHash() of the first and last SOURCE frames the job decoded (for the sidecar). */
+  sourceHashes?: { first?: string; last?: string };
 }
 
 export interface OutputWriter {

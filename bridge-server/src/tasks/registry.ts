@@ -1,5 +1,6 @@
 import type { TaskName } from '@synthetic-studio/shared';
 import type { TaskDefinition } from './task.js';
+import { copyTask } from './copy.js';
 
 /** A task definition for any task name (the union keeps each task's request type precise). */
 export type AnyTaskDefinition = { [T in TaskName]: TaskDefinition<T> }[TaskName];
@@ -9,6 +10,7 @@ export type TaskRegistry = ReadonlyMap<TaskName, AnyTaskDefinition>;
 
 /** The tasks shipped with the bridge, in the order panels list them. */
 export const BUILTIN_TASKS: readonly AnyTaskDefinition[] = [
+  copyTask,
 ];
 
 export function createTaskRegistry(tasks: readonly AnyTaskDefinition[] = BUILTIN_TASKS): TaskRegistry {
