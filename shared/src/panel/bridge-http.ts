@@ -43,7 +43,9 @@ export class BridgeHttp {
   }
 
   private async send<T>(method: string, path: string, query: Record<string, string | number | boolean | undefined>, body?: unknown): Promise<T> {
-    const f = this.fetchImpl ?? (globalThis as { fetch?: FetchLike }).fetch;
+    const g = (globalThis as { fetch?: FetchLike }).fetch;
+    // Called through a wrapper: a detached window.fetch may throw "Illegal invocation".
+    const f: FetchLike | undefined = this.fetchImpl ?? (g ? (url, init) => g.call(globalThis, url, init) : undefined);
     if (!f) throw new BridgeRequestError('E_INTERNAL', 'This host has no fetch().');
     const headers: Record<string, string> = {};
     const token = this.token;

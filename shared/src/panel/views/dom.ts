@@ -83,8 +83,8 @@ export function region<D extends unknown[]>(container: HTMLElement, deps: () => 
 }
 
 /** A labelled control without <label for> (unsupported in UXP): the label wraps the control. */
-export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
-  return h('label', { class: 'ss-field' }, h('span', { class: 'ss-label' }, label), control, hint ? h('span', { class: 'ss-hint' }, hint) : null);
+export function field(label: string, control: HTMLElement, hint?: string, fixed = false): HTMLElement {
+  return h('label', { class: fixed ? 'ss-field ss-field-fixed' : 'ss-field' }, h('span', { class: 'ss-label' }, label), control, hint ? h('span', { class: 'ss-hint' }, hint) : null);
 }
 
 export function numberInput(key: string, value: number, opts: { min?: number; max?: number; step?: number; label: string }, onValue: (v: number) => void): HTMLInputElement {

@@ -74,8 +74,8 @@ export function settingsView(panel: Panel, s: PanelState): HTMLElement {
       'data-key': 'prompt', rows: 2, value: st.prompt, 'aria-label': 'Prompt',
       oninput: (e: Event) => panel.updateSettings({ prompt: (e.target as HTMLTextAreaElement).value }),
     }), promptHint));
-    parts.push(h('div', { class: 'ss-row ss-wrap', role: 'group', 'aria-label': 'Seed' },
-      field('Seed', numberInput('seed', st.seed, { min: 0, max: 4294967295, label: 'Seed' }, (v) => panel.updateSettings({ seed: Math.max(0, Math.min(4294967295, Math.round(v))) }))),
+    parts.push(h('div', { class: 'ss-row ss-wrap ss-seed', role: 'group', 'aria-label': 'Seed' },
+      field('Seed', numberInput('seed', st.seed, { min: 0, max: 4294967295, label: 'Seed' }, (v) => panel.updateSettings({ seed: Math.max(0, Math.min(4294967295, Math.round(v))) })), undefined, true),
       button('seed-lock', st.seedLocked ? 'Seed locked' : 'Lock seed', () => panel.toggleSeedLock(), { 'aria-pressed': String(st.seedLocked), title: 'Locked: every Generate reuses this seed' }),
       button('seed-new', 'New seed', () => panel.newSeed(), { disabled: st.seedLocked }),
     ));

@@ -214,6 +214,8 @@ export function createMaskEditor(panel: Panel): { el: HTMLElement; update(s: Pan
       }
       if (s.selection) frameAspect = s.selection.frameWidth / s.selection.frameHeight;
       stage.style.aspectRatio = `${frameAspect}`;
+      // Keep the frame at most ~360 px tall so the settings and queue stay in view.
+      stage.style.maxWidth = `${Math.round(360 * frameAspect)}px`;
       if (s.mask.shapes !== lastShapes || s.mask.draft !== lastDraft) {
         lastShapes = s.mask.shapes;
         lastDraft = s.mask.draft;

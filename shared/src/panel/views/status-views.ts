@@ -85,7 +85,7 @@ function jobRow(panel: Panel, j: QueueJob): HTMLElement {
         h('span', { class: 'ss-pct' }, `${pctDone}%${j.progress && j.state === 'running' ? ` · ${j.progress.phase} ${j.progress.done}/${j.progress.total}` : ''}`),
         h('span', { class: 'ss-eta' }, eta ? `ETA ${eta}` : j.seconds !== undefined ? `${j.seconds.toFixed(1)} s` : '')),
       j.error && j.state !== 'cancelled' ? errorBox(j.error) : null,
-      imp?.status === 'done' && imp.report ? h('div', { class: 'ss-small ss-muted' }, `Imported into “Synthetic Studio”${imp.report.placed ? ', placed above the source' : ''}.`, imp.report.warnings.map((w) => h('div', { class: 'ss-warn' }, w))) : null,
+      imp?.status === 'done' && imp.report ? h('div', { class: 'ss-small ss-muted' }, panel.host.capabilities.host === 'browser' ? 'Listed under Results.' : `Imported into the “Synthetic Studio” bin${imp.report.placed ? ', placed on the track above' : ''}.`, imp.report.warnings.map((w) => h('div', { class: 'ss-warn' }, w))) : null,
       imp?.status === 'failed' && imp.error ? errorBox(imp.error) : null,
       j.state === 'succeeded' && j.outputs.length ? h('ul', { class: 'ss-outputs ss-small' }, j.outputs.filter((o) => o.kind !== 'sidecar').map((o) => h('li', { title: o.path }, o.path.split(/[\\/]/).pop() ?? o.path))) : null,
       h('div', { class: 'ss-row ss-wrap' },

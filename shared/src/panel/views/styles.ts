@@ -12,6 +12,8 @@ export const PANEL_CSS = `
 .ss-between{justify-content:space-between}
 .ss-grow{flex:1}
 .ss-field{display:flex;flex-direction:column;gap:2px;min-width:90px;flex:1}
+.ss-field-fixed{flex:none}
+.ss-seed{align-items:flex-end}
 .ss-label{color:#aaa;font-size:11px}
 .ss-hint{color:#888;font-size:11px}
 .ss-inline{display:flex;gap:4px;align-items:center;color:#aaa}
@@ -21,6 +23,7 @@ export const PANEL_CSS = `
 .ss-panel input,.ss-panel select,.ss-panel textarea{background:#1a1a1a;color:#eee;border:1px solid #444;border-radius:3px;padding:3px 5px;font:inherit;min-width:0}
 .ss-panel textarea{width:100%;resize:vertical}
 .ss-panel input[type=number]{width:90px}
+.ss-panel input[data-key=seed]{width:118px}
 .ss-panel input[type=range]{min-width:70px;flex:1}
 .ss-panel button{background:#3a3a3a;color:#eee;border:1px solid #555;border-radius:3px;padding:3px 8px;font:inherit;cursor:pointer}
 .ss-panel button:disabled{opacity:.45;cursor:default}
