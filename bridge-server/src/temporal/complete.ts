@@ -1,0 +1,278 @@
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { StudioError } from '@synthetic-studio/shared';
+import { completeFlow, holeOnFlowGrid } from './flow-completion.js';
+import { flowBetween, flowInput, workingSize, type FlowOptions } from './flow.js';
+import type { FlowJob, FlowPool } from './flow-pool.js';
+import { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
+import { dilateMask, maskIndices, orMasks, outerRing, resizeMask } from './mask-ops.js';
+import { patchMatchInpaint } from './patchmatch.js';
+import { propagate } from './propagate.js';
+import { createMask, maskArea, type FlowField, type Mask, type Plane } from './types.js';
+
+/** One window of frames ready for completion. */
+export interface CompletionWindow {
+  /** Source frames (RGB or RGBA); hole content is ignored. */
+  frames: FloatFrame[];
+  /** Final (already dilated) holes, 1 = fill. */
+  holes: Mask[];
+  /** Raw flows on the flow grid: fwd[t] = F_{t→t+1}, bwd[t] = F_{t+1→t}. */
+  fwd: FlowField[];
+  bwd: FlowField[];
+  /** Frames whose pixels are all known but partly synthesised earlier (e.g. previous window's output). */
+  synthetic?: (Mask | null)[];
+  seed?: number;
+  /** Most keyframes synthesised by PatchMatch for never-seen pixels. Default 6. */
+  maxKeyframes?: number;
+}
+
+export interface WindowStats {
+  propagatedPixels: number;
+  synthesisedKeyframes: number[];
+  /** Pixels filled by the last-resort smooth fill (neither propagation nor keyframe reached them). */
+  smoothFilledPixels: number;
+}
+
+/**
+ * Grey working-size flow input of a frame whose hole is treated as unknown: the hole is filled
+ * smoothly from its surroundings so the flow is not pulled by the content being removed.
+ */
+export function maskedFlowInput(frame: FloatFrame, hole: Mask | null, maxSide = 960): { grey: Plane; hole: Uint8Array | null } {
+  const g = flowInput(frame, maxSide);
+  if (!hole || maskArea(hole) === 0) return { grey: g, hole: null };
+  const hm = dilateMask(resizeMask(hole, g.width, g.height), 1);
+  fillHarmonic([g.data], g.width, g.height, hm.data, 30);
+  return { grey: g, hole: hm.data };
+}
+
+/**
+ * Gradient-domain write-back for one frame: the propagated colour P is corrected by the harmonic
+ * membrane D that matches it to the frame on the ring around the hole (X = P + D, D = I − P on the
+ * ring), so exposure differences between source frames leave no seam.
+ */
+function poissonWrite(out: FloatFrame, holeIdx: Int32Array, ringIdx: Int32Array, col: Float32Array, has: Uint8Array, hole: Mask): Uint8Array {
+  const { width: w, height: h, channels: c } = out;
+  const nh = holeIdx.length;
+  // bounding box of hole ∪ ring for a local solve
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  const all = [holeIdx, ringIdx];
+  for (const a of all) for (const p of a) { const x = p % w, y = (p - x) / w; if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+  const filled = new Uint8Array(nh);
+  if (x1 < 0) return filled;
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const unknown = new Uint8Array(bw * bh);
+  const D = Array.from({ length: c }, () => new Float32Array(bw * bh));
+  // Dirichlet data: ring pixels with a candidate; everything else in the box is free
+  unknown.fill(1);
+  for (let s = 0; s < ringIdx.length; s++) {
+    if (!has[nh + s]) continue;
+    const p = ringIdx[s], x = p % w, y = (p - x) / w, b = (y - y0) * bw + (x - x0);
+    unknown[b] = 0;
+    for (let k = 0; k < c; k++) D[k][b] = out.data[p * c + k] - col[(nh + s) * c + k];
+  }
+  let anyKnown = false;
+  for (let i = 0; i < unknown.length; i++) if (!unknown[i]) { anyKnown = true; break; }
+  if (anyKnown) fillHarmonic(D, bw, bh, unknown, 60);
+  for (let s = 0; s < nh; s++) {
+    if (!has[s]) continue;
+    const p = holeIdx[s], x = p % w, y = (p - x) / w, b = (y - y0) * bw + (x - x0);
+    for (let k = 0; k < c; k++) out.data[p * c + k] = col[s * c + k] + (anyKnown ? D[k][b] : 0);
+    filled[s] = 1;
+  }
+  void hole;
+  return filled;
+}
+
+/**
+ * Complete one window: flow completion in the holes, bidirectional propagation with Poisson
+ * write-back, and for pixels no frame shows, PatchMatch synthesis on a keyframe that is then
+ * propagated to the other frames. Returns new frames; pixels outside the holes are bit-exact
+ * copies of the input.
+ */
+export function completeWindow(win: CompletionWindow): { frames: FloatFrame[]; stats: WindowStats } {
+  const T = win.frames.length;
+  if (T === 0) return { frames: [], stats: { propagatedPixels: 0, synthesisedKeyframes: [], smoothFilledPixels: 0 } };
+  const { width: w, height: h } = win.frames[0];
+  for (const m of win.holes) {
+    if (maskArea(m) === w * h) throw new StudioError('E_MASK_EMPTY', 'A frame is masked completely: there is no surrounding picture to complete it from; shrink the mask.', { reason: 'full-mask' });
+  }
+  const out = win.frames.map((f) => ({ width: f.width, height: f.height, channels: f.channels, data: new Float32Array(f.data) }) as FloatFrame);
+  const fw = win.fwd[0] ?? null;
+  const flowScale = fw ? fw.width / w : 1;
+  // 1. flow completion (F_{t→t+1} unknown in hole_t, F_{t+1→t} unknown in hole_{t+1})
+  const gridHoles = fw ? win.holes.map((m) => holeOnFlowGrid(m, fw.width, fw.height)) : [];
+  const fwdC = win.fwd.map((f, t) => completeFlow(f, gridHoles[t]));
+  const bwdC = win.bwd.map((f, t) => completeFlow(f, gridHoles[t + 1]));
+  // 2–4. propagate; synthesise a keyframe where nothing is visible; repeat
+  let holes: Mask[] = win.holes.map((m) => ({ width: m.width, height: m.height, data: new Uint8Array(m.data) }));
+  const synthetic = win.synthetic ? win.synthetic.map((m) => (m ? { width: m.width, height: m.height, data: new Uint8Array(m.data) } : null)) : new Array<Mask | null>(T).fill(null);
+  const stats: WindowStats = { propagatedPixels: 0, synthesisedKeyframes: [], smoothFilledPixels: 0 };
+  const maxKey = win.maxKeyframes ?? 6;
+  for (let round = 0; ; round++) {
+    const holeIdx = holes.map(maskIndices);
+    if (holeIdx.every((a) => a.length === 0)) break;
+    const ringIdx = holes.map((m) => maskIndices(outerRing(m)));
+    const targets = holeIdx.map((a, t) => { const r = new Int32Array(a.length + ringIdx[t].length); r.set(a); r.set(ringIdx[t], a.length); return r; });
+    const res = propagate({ frames: out, holes, targets, synthetic, fwd: fwdC, bwd: bwdC, flowScale });
+    const residual: Mask[] = [];
+    for (let t = 0; t < T; t++) {
+      const filled = poissonWrite(out[t], holeIdx[t], ringIdx[t], res.colour[t], res.has[t], holes[t]);
+      const rm = createMask(w, h);
+      for (let s = 0; s < holeIdx[t].length; s++) {
+        const p = holeIdx[t][s];
+        if (filled[s]) { stats.propagatedPixels++; const sm = synthetic[t] ?? (synthetic[t] = createMask(w, h)); if (round > 0) sm.data[p] = 1; }
+        else rm.data[p] = 1;
+      }
+      residual.push(rm);
+    }
+    const areas = residual.map(maskArea);
+    const total = areas.reduce((a, b) => a + b, 0);
+    if (total === 0) break;
+    if (round >= maxKey) {
+      // last resort: smooth fill of what is left (rare: broken flow chains)
+      for (let t = 0; t < T; t++) if (areas[t] > 0) { fillHarmonicInterleaved(out[t].data, w, h, out[t].channels, residual[t].data, 60); stats.smoothFilledPixels += areas[t]; }
+      break;
+    }
+    // keyframe: the frame with the largest residual (ties: nearest the window centre)
+    let k = 0;
+    for (let t = 1; t < T; t++) if (areas[t] > areas[k] || (areas[t] === areas[k] && Math.abs(t - (T - 1) / 2) < Math.abs(k - (T - 1) / 2))) k = t;
+    const filledK = patchMatchInpaint(out[k], residual[k], { seed: (win.seed ?? 1) + 7919 * round });
+    out[k].data.set(filledK.data);
+    stats.synthesisedKeyframes.push(k);
+    // frame k is now complete; its invented pixels are known-but-synthetic sources
+    const sk = synthetic[k] ?? (synthetic[k] = createMask(w, h));
+    for (let i = 0; i < w * h; i++) if (residual[k].data[i]) sk.data[i] = 1;
+    // next round: only the residual pixels are unknown; propagated pixels act as (synthetic) sources
+    holes = residual.map((m, t) => (t === k ? createMask(w, h) : m));
+    for (let t = 0; t < T; t++) {
+      if (t === k) continue;
+      const sm = synthetic[t] ?? (synthetic[t] = createMask(w, h));
+      for (let i = 0; i < w * h; i++) if (win.holes[t].data[i] && !residual[t].data[i]) sm.data[i] = 1;
+    }
+  }
+  return { frames: out, stats };
+}
+
+/** Random access to the clip being completed (the media layer or a test supplies it). */
+export interface CompletionSource {
+  length: number;
+  frame(i: number): FloatFrame | Promise<FloatFrame>;
+  /** The edit mask of frame i (1 = remove); dilation is applied by completeVideo. */
+  mask(i: number): Mask | Promise<Mask>;
+}
+
+export interface CompletionOptions {
+  /** Grow every mask by this many pixels first. Default 4. */
+  dilate?: number;
+  /** Frames per processing window. Default 20 (or fewer for very large frames). */
+  windowSize?: number;
+  /** Frames of the previous window kept as fixed, already-completed context. Default 3. */
+  overlap?: number;
+  /** Frames beyond the emitted part kept as future context. Default 6. */
+  lookahead?: number;
+  flow?: FlowOptions;
+  /** Worker pool for the flows; null computes in this thread. */
+  pool?: FlowPool | null;
+  signal?: AbortSignal;
+  seed?: number;
+  onProgress?(p: { phase: 'flow' | 'complete'; done: number; total: number }): void;
+}
+
+export interface CompletionSummary {
+  frames: number;
+  windows: number;
+  propagatedPixels: number;
+  synthesisedKeyframes: number;
+  smoothFilledPixels: number;
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new StudioError('E_CANCELLED');
+}
+
+/**
+ * Complete a whole clip window by window with overlap, keeping memory flat: each window sees the
+ * last frames of the previous window's output as fixed context (no colour drift between windows)
+ * and `lookahead` future frames. `emit` receives every frame exactly once, in order; `skip(i)`
+ * may return true for frames already written (resume) — they are still read for context.
+ */
+export async function completeVideo(
+  src: CompletionSource,
+  opts: CompletionOptions,
+  emit: (index: number, frame: FloatFrame, hole: Mask) => void | Promise<void>,
+): Promise<CompletionSummary> {
+  const N = src.length;
+  if (N <= 0) throw new StudioError('E_RANGE', 'The clip has no frames to complete.');
+  const first = await src.frame(0);
+  const bytesPerFrame = first.width * first.height * first.channels * 4;
+  const auto = Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * 2.5))));
+  const W = Math.max(3, opts.windowSize ?? auto);
+  const L = Math.min(opts.lookahead ?? 6, Math.max(0, W - 2));
+  const O = Math.min(opts.overlap ?? 3, Math.max(0, W - L - 1));
+  const dil = opts.dilate ?? 4;
+  const maxSide = opts.flow?.maxSide ?? 960;
+  const ws = workingSize(first.width, first.height, maxSide);
+  // buffer keyed by absolute frame index
+  const frames = new Map<number, FloatFrame>();
+  const holes = new Map<number, Mask>();
+  const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
+  const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
+  const outputs = new Map<number, FloatFrame>();
+  const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0 };
+  let emitted = 0, flowsDone = 0;
+  let s = 0;
+  while (emitted < N) {
+    const e = Math.min(N, s + W);
+    for (let i = s; i < e; i++) {
+      if (frames.has(i)) continue;
+      checkAbort(opts.signal);
+      const f = i === 0 ? first : await src.frame(i);
+      const m = await src.mask(i);
+      if (m.width !== f.width || m.height !== f.height) throw new StudioError('E_MASK_SIZE', `Mask ${m.width}x${m.height} does not match frame ${f.width}x${f.height}.`);
+      const hm = dilateMask(m, dil);
+      frames.set(i, f); holes.set(i, hm);
+      greys.set(i, maskedFlowInput(f, hm, maxSide));
+    }
+    // flows for new pairs
+    const jobs: { i: number; job: FlowJob; dir: 'f' | 'b' }[] = [];
+    for (let i = s; i < e - 1; i++) {
+      const A = greys.get(i)!, B = greys.get(i + 1)!;
+      if (!fwd.has(i)) jobs.push({ i, job: { a: A.grey, b: B.grey, holeA: A.hole, holeB: B.hole }, dir: 'f' });
+      if (!bwd.has(i)) jobs.push({ i, job: { a: B.grey, b: A.grey, holeA: B.hole, holeB: A.hole }, dir: 'b' });
+    }
+    checkAbort(opts.signal);
+    const results = opts.pool ? await opts.pool.flows(jobs.map((j) => j.job), opts.flow) : jobs.map((j) => flowBetween(j.job.a, j.job.b, opts.flow, j.job.holeA, j.job.holeB));
+    jobs.forEach((j, k) => (j.dir === 'f' ? fwd : bwd).set(j.i, results[k]));
+    flowsDone += jobs.length;
+    opts.onProgress?.({ phase: 'flow', done: Math.min(flowsDone, 2 * (N - 1)), total: 2 * Math.max(0, N - 1) });
+    checkAbort(opts.signal);
+    // window: already emitted frames are fixed context
+    const idx = Array.from({ length: e - s }, (_, k) => s + k);
+    const winFrames = idx.map((i) => outputs.get(i) ?? frames.get(i)!);
+    const winHoles = idx.map((i) => (outputs.has(i) ? createMask(first.width, first.height) : holes.get(i)!));
+    const winSynth = idx.map((i) => (outputs.has(i) ? holes.get(i)! : null));
+    const { frames: done, stats } = completeWindow({
+      frames: winFrames, holes: winHoles, synthetic: winSynth,
+      fwd: idx.slice(0, -1).map((i) => fwd.get(i)!), bwd: idx.slice(0, -1).map((i) => bwd.get(i)!),
+      seed: (opts.seed ?? 1) + s,
+    });
+    summary.windows++;
+    summary.propagatedPixels += stats.propagatedPixels;
+    summary.synthesisedKeyframes += stats.synthesisedKeyframes.length;
+    summary.smoothFilledPixels += stats.smoothFilledPixels;
+    const emitEnd = e === N ? N : Math.max(emitted + 1, e - L);
+    for (let i = emitted; i < emitEnd; i++) {
+      checkAbort(opts.signal);
+      const f = done[i - s];
+      outputs.set(i, f);
+      await emit(i, f, holes.get(i)!);
+      opts.onProgress?.({ phase: 'complete', done: i + 1, total: N });
+    }
+    emitted = emitEnd;
+    if (emitted >= N) break;
+    s = Math.max(s + 1, emitted - O);
+    // drop what the next window no longer needs (memory stays flat)
+    for (const map of [frames, holes, greys, outputs, fwd, bwd] as Map<number, unknown>[]) for (const key of [...map.keys()]) if (key < s) map.delete(key);
+  }
+  void ws;
+  return summary;
+}

@@ -1,0 +1,221 @@
+import { downsample2, gradients, sampleClamped } from './image.js';
+import { createFlow, type FlowField, type Plane } from './types.js';
+import { DEFAULT_VARIATIONAL, refineFlow, type VariationalParams } from './variational-refinement.js';
+
+/**
+ * Dense Inverse Search optical flow (Kroeger et al., ECCV 2016), the method behind OpenCV's DIS:
+ * per pyramid level, a grid of overlapping patches each finds its displacement by inverse-
+ * compositional Lucas–Kanade on mean-normalised patches (robust to brightness offsets), with
+ * spatial propagation of neighbours' results; patches are averaged into a dense field weighted by
+ * their photometric fit, then a variational refinement smooths and sharpens it.
+ */
+export interface DisParams {
+  patchSize: number;
+  patchStride: number;
+  gradientDescentIterations: number;
+  /** Finest pyramid level computed (0 = full working resolution); finer levels are upsampled. */
+  finestScale: number;
+  /** Coarsest level; undefined = chosen from the image size. */
+  coarsestScale?: number;
+  variational: VariationalParams;
+}
+
+export const DIS_QUALITY: DisParams = { patchSize: 8, patchStride: 4, gradientDescentIterations: 16, finestScale: 0, variational: DEFAULT_VARIATIONAL };
+/** Comparable to OpenCV's PRESET_MEDIUM (which also stops one level above full resolution). */
+export const DIS_MEDIUM: DisParams = { patchSize: 8, patchStride: 4, gradientDescentIterations: 12, finestScale: 1, variational: { ...DEFAULT_VARIATIONAL, fixedPointIterations: 5 } };
+export const DIS_FAST: DisParams = { patchSize: 8, patchStride: 5, gradientDescentIterations: 8, finestScale: 2, variational: { ...DEFAULT_VARIATIONAL, fixedPointIterations: 3 } };
+
+function patchPositions(size: number, ps: number, stride: number): Int32Array {
+  const out: number[] = [];
+  for (let p = 0; p + ps <= size; p += stride) out.push(p);
+  if (out.length === 0) out.push(0);
+  if (out[out.length - 1] + ps < size) out.push(size - ps);
+  return Int32Array.from(out);
+}
+
+/** Mean-normalised SSD of the patch at (px,py) displaced by (u,v). */
+function patchCost(I0: Float32Array, I1: Float32Array, w: number, h: number, px: number, py: number, ps: number, u: number, v: number, hole: Uint8Array | null): number {
+  let s = 0, s2 = 0, n = 0;
+  for (let y = 0; y < ps; y++) {
+    const r = (py + y) * w;
+    for (let x = 0; x < ps; x++) {
+      if (hole && hole[r + px + x]) continue;
+      const d = sampleClamped(I1, w, h, px + x + u, py + y + v) - I0[r + px + x];
+      s += d; s2 += d * d; n++;
+    }
+  }
+  return n ? s2 / n - (s / n) * (s / n) : 0;
+}
+
+/** One DIS level: U, V hold the initial dense flow at this level and receive the result. */
+function disLevel(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: DisParams, hole0: Uint8Array | null, hole1: Uint8Array | null): void {
+  const w = I0.width, h = I0.height;
+  const ps = Math.min(p.patchSize, w, h);
+  const xs = patchPositions(w, ps, p.patchStride), ys = patchPositions(h, ps, p.patchStride);
+  const nx = xs.length, ny = ys.length, np = nx * ny;
+  const d0 = I0.data, d1 = I1.data;
+  const { gx, gy } = gradients(I0);
+  const gxd = gx.data, gyd = gy.data;
+  // per-patch template statistics (mean-subtracted gradients → Hessian)
+  const Hxx = new Float32Array(np), Hxy = new Float32Array(np), Hyy = new Float32Array(np), mgx = new Float32Array(np), mgy = new Float32Array(np);
+  const Sx = new Float32Array(np), Sy = new Float32Array(np), Sd = new Float32Array(np);
+  const ok = new Uint8Array(np), cntK = new Float32Array(np);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i, px = xs[i], py = ys[j];
+      let sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, n = 0;
+      for (let y = 0; y < ps; y++) {
+        const r = (py + y) * w + px;
+        for (let x = 0; x < ps; x++) {
+          if (hole0 && hole0[r + x]) continue;
+          const a = gxd[r + x], b = gyd[r + x];
+          sx += a; sy += b; sxx += a * a; sxy += a * b; syy += b * b; n++;
+        }
+      }
+      // a patch mostly inside the unknown region says nothing about the motion
+      ok[k] = n >= (ps * ps) / 4 ? 1 : 0;
+      cntK[k] = n;
+      if (n === 0) n = 1;
+      mgx[k] = sx / n; mgy[k] = sy / n;
+      Hxx[k] = sxx - (sx * sx) / n; Hxy[k] = sxy - (sx * sy) / n; Hyy[k] = syy - (sy * sy) / n;
+      const c = (ps >> 1);
+      const ci = (py + c) * w + px + c;
+      Sx[k] = U[ci]; Sy[k] = V[ci];
+    }
+  }
+  const costs = new Float32Array(np);
+  const gd = (k: number, px: number, py: number, iters: number): void => {
+    let u = Sx[k], v = Sy[k];
+    const u0 = u, v0 = v;
+    if (!ok[k]) return;
+    const hxx = Hxx[k] + 1e-2, hxy = Hxy[k], hyy = Hyy[k] + 1e-2;
+    const det = hxx * hyy - hxy * hxy;
+    if (!(det > 1e-6)) return;
+    const mx = mgx[k], my = mgy[k];
+    for (let it = 0; it < iters; it++) {
+      let bx = 0, by = 0;
+      for (let y = 0; y < ps; y++) {
+        const r = (py + y) * w + px;
+        const sy = py + y + v;
+        for (let x = 0; x < ps; x++) {
+          if (hole0 && hole0[r + x]) continue;
+          const d = sampleClamped(d1, w, h, px + x + u, sy) - d0[r + x];
+          bx += (gxd[r + x] - mx) * d; by += (gyd[r + x] - my) * d;
+        }
+      }
+      const dx = (hyy * bx - hxy * by) / det, dy = (hxx * by - hxy * bx) / det;
+      u -= dx; v -= dy;
+      if (dx * dx + dy * dy < 1e-4) break;
+    }
+    // a patch that wandered further than its own size has diverged: keep the initial guess
+    if ((u - u0) * (u - u0) + (v - v0) * (v - v0) > ps * ps) { u = u0; v = v0; }
+    Sx[k] = u; Sy[k] = v;
+  };
+  const iters = p.gradientDescentIterations;
+  const half = Math.max(1, iters >> 1);
+  // forward pass: raster order, candidates = own init, left, top
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i, px = xs[i], py = ys[j];
+      let best = patchCost(d0, d1, w, h, px, py, ps, Sx[k], Sy[k], hole0);
+      if (i > 0) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k - 1], Sy[k - 1], hole0); if (c < best) { best = c; Sx[k] = Sx[k - 1]; Sy[k] = Sy[k - 1]; } }
+      if (j > 0) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k - nx], Sy[k - nx], hole0); if (c < best) { best = c; Sx[k] = Sx[k - nx]; Sy[k] = Sy[k - nx]; } }
+      gd(k, px, py, half);
+      costs[k] = patchCost(d0, d1, w, h, px, py, ps, Sx[k], Sy[k], hole0);
+    }
+  }
+  // backward pass: reverse order, candidates = own, right, bottom
+  for (let j = ny - 1; j >= 0; j--) {
+    for (let i = nx - 1; i >= 0; i--) {
+      const k = j * nx + i, px = xs[i], py = ys[j];
+      let best = costs[k];
+      if (i < nx - 1) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k + 1], Sy[k + 1], hole0); if (c < best) { best = c; Sx[k] = Sx[k + 1]; Sy[k] = Sy[k + 1]; } }
+      if (j < ny - 1) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k + nx], Sy[k + nx], hole0); if (c < best) { best = c; Sx[k] = Sx[k + nx]; Sy[k] = Sy[k + nx]; } }
+      gd(k, px, py, iters - half);
+    }
+  }
+  // patch mean brightness offset, for brightness-robust densification weights
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i, px = xs[i], py = ys[j];
+      let s = 0;
+      for (let y = 0; y < ps; y++) for (let x = 0; x < ps; x++) { const q = (py + y) * w + px + x; if (!hole0 || !hole0[q]) s += sampleClamped(d1, w, h, px + x + Sx[k], py + y + Sy[k]) - d0[q]; }
+      Sd[k] = s / Math.max(1, cntK[k]);
+    }
+  }
+  // densification: every pixel averages the patches covering it, weighted by photometric fit
+  const accU = new Float32Array(w * h), accV = new Float32Array(w * h), accW = new Float32Array(w * h);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i, px = xs[i], py = ys[j];
+      if (!ok[k]) continue;
+      const u = Sx[k], v = Sy[k], md = Sd[k];
+      for (let y = 0; y < ps; y++) {
+        const r = (py + y) * w + px;
+        for (let x = 0; x < ps; x++) {
+          const d = Math.abs(sampleClamped(d1, w, h, px + x + u, py + y + v) - d0[r + x] - md);
+          // pixels in the unknown region take the patch's vector at a low weight (no photometric evidence)
+          const wt = hole0 && hole0[r + x] ? 0.05 : 1 / (d > 1 ? d : 1);
+          accU[r + x] += wt * u; accV[r + x] += wt * v; accW[r + x] += wt;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < w * h; i++) {
+    if (accW[i] > 0) { U[i] = accU[i] / accW[i]; V[i] = accV[i] / accW[i]; }
+  }
+  refineFlow(I0, I1, U, V, p.variational, hole0, hole1);
+}
+
+/** Half-size hole: a coarse pixel is unknown when any of its children is. */
+function downsampleHole(m: Uint8Array | null, w: number, h: number): Uint8Array | null {
+  if (!m) return null;
+  const w2 = Math.max(1, w >> 1), h2 = Math.max(1, h >> 1);
+  const out = new Uint8Array(w2 * h2);
+  for (let y = 0; y < h2; y++) for (let x = 0; x < w2; x++) {
+    const xa = Math.min(w - 1, 2 * x), xb = Math.min(w - 1, 2 * x + 1), ya = Math.min(h - 1, 2 * y), yb = Math.min(h - 1, 2 * y + 1);
+    out[y * w2 + x] = m[ya * w + xa] | m[ya * w + xb] | m[yb * w + xa] | m[yb * w + xb];
+  }
+  return out;
+}
+
+/** Bilinear 2x upsampling of a flow onto a (w, h) grid; vectors are scaled by the size ratio. */
+export function upsampleFlowTo(f: FlowField, w: number, h: number): FlowField {
+  const out = createFlow(w, h);
+  const sx = f.width / w, sy = f.height / h;
+  const kx = w / f.width, ky = h / f.height;
+  for (let y = 0, i = 0; y < h; y++) {
+    const fy = (y + 0.5) * sy - 0.5;
+    for (let x = 0; x < w; x++, i++) {
+      const fx = (x + 0.5) * sx - 0.5;
+      out.u[i] = sampleClamped(f.u, f.width, f.height, fx, fy) * kx;
+      out.v[i] = sampleClamped(f.v, f.width, f.height, fx, fy) * ky;
+    }
+  }
+  return out;
+}
+
+/**
+ * DIS flow from grey image a (0..255) to b, same size. Returns F_{a→b} at the size of a.
+ * Optional hole masks (1 = unknown pixel) keep removed content out of the estimate: they carry no
+ * data term, so the flow there is interpolated by the smoothness term.
+ */
+export function disFlow(a: Plane, b: Plane, p: DisParams = DIS_QUALITY, holeA?: Uint8Array | null, holeB?: Uint8Array | null): FlowField {
+  const pa: Plane[] = [a], pb: Plane[] = [b];
+  const ha: (Uint8Array | null)[] = [holeA ?? null], hb: (Uint8Array | null)[] = [holeB ?? null];
+  const minSide = Math.min(a.width, a.height);
+  const auto = Math.max(0, Math.floor(Math.log2(minSide / (3 * p.patchSize))));
+  const coarsest = Math.max(p.finestScale, p.coarsestScale ?? auto);
+  for (let l = 1; l <= coarsest; l++) {
+    pa.push(downsample2(pa[l - 1])); pb.push(downsample2(pb[l - 1]));
+    ha.push(downsampleHole(ha[l - 1], pa[l - 1].width, pa[l - 1].height)); hb.push(downsampleHole(hb[l - 1], pb[l - 1].width, pb[l - 1].height));
+  }
+  let flow = createFlow(pa[coarsest].width, pa[coarsest].height);
+  for (let l = coarsest; l >= p.finestScale; l--) {
+    const A = pa[l], B = pb[l];
+    if (flow.width !== A.width || flow.height !== A.height) flow = upsampleFlowTo(flow, A.width, A.height);
+    disLevel(A, B, flow.u, flow.v, p, ha[l], hb[l]);
+  }
+  if (flow.width !== a.width || flow.height !== a.height) flow = upsampleFlowTo(flow, a.width, a.height);
+  return flow;
+}

@@ -1,0 +1,22 @@
+import { fillHarmonic } from './laplace-fill.js';
+import { dilateMask, resizeMask } from './mask-ops.js';
+import type { FlowField, Mask } from './types.js';
+
+/**
+ * The hole of a frame on the flow grid, grown by `margin` pixels: flow estimated next to a hole is
+ * contaminated by it (patches straddle the edge), so a band around it is re-interpolated too
+ * (FGVC grows its flow mask by 15 px for the same reason).
+ */
+export function holeOnFlowGrid(hole: Mask, width: number, height: number, margin = 6): Mask {
+  return dilateMask(resizeMask(hole, width, height), margin);
+}
+
+/**
+ * Complete a flow inside a hole: both components are replaced inside the hole by the harmonic
+ * interpolation of the flow around it (FGVC regionfill). Returns a new field.
+ */
+export function completeFlow(f: FlowField, holeOnGrid: Mask): FlowField {
+  const u = new Float32Array(f.u), v = new Float32Array(f.v);
+  fillHarmonic([u, v], f.width, f.height, holeOnGrid.data);
+  return { width: f.width, height: f.height, u, v };
+}

@@ -1,0 +1,68 @@
+/**
+ * Harmonic (membrane) interpolation: values at unknown pixels solve the Laplace equation with the
+ * known pixels as Dirichlet boundary (4-neighbourhood, Neumann at the image border). Solved
+ * coarse-to-fine: the coarse solution initialises SOR sweeps over the unknown pixels only, so the
+ * cost follows the hole size. Used for flow completion (FGVC regionfill), the Poisson correction
+ * of propagated colour, and smooth pre-fills.
+ */
+export function fillHarmonic(channels: Float32Array[], w: number, h: number, unknown: Uint8Array, sweeps = 40): void {
+  let anyUnknown = false, anyKnown = false;
+  for (let i = 0; i < unknown.length; i++) { if (unknown[i]) anyUnknown = true; else anyKnown = true; if (anyKnown && anyUnknown) break; }
+  if (!anyUnknown) return;
+  if (!anyKnown) { for (const c of channels) c.fill(0); return; }
+  // coarse level: known where any child is known (mean of known children)
+  if (w > 8 && h > 8) {
+    const w2 = (w + 1) >> 1, h2 = (h + 1) >> 1;
+    const cu = new Uint8Array(w2 * h2).fill(1);
+    const cc = channels.map(() => new Float32Array(w2 * h2));
+    const cnt = new Float32Array(w2 * h2);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        if (unknown[i]) continue;
+        const j = (y >> 1) * w2 + (x >> 1);
+        cnt[j]++;
+        for (let k = 0; k < channels.length; k++) cc[k][j] += channels[k][i];
+      }
+    }
+    for (let j = 0; j < w2 * h2; j++) if (cnt[j] > 0) { cu[j] = 0; for (const c of cc) c[j] /= cnt[j]; }
+    fillHarmonic(cc, w2, h2, cu, sweeps);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (unknown[i]) { const j = (y >> 1) * w2 + (x >> 1); for (let k = 0; k < channels.length; k++) channels[k][i] = cc[k][j]; }
+    }
+  } else {
+    for (let i = 0; i < unknown.length; i++) if (unknown[i]) for (const c of channels) c[i] = 0;
+    sweeps = Math.max(sweeps, 4 * (w + h));
+  }
+  let n = 0;
+  for (let i = 0; i < unknown.length; i++) if (unknown[i]) n++;
+  const idx = new Int32Array(n);
+  for (let i = 0, k = 0; i < unknown.length; i++) if (unknown[i]) idx[k++] = i;
+  const omega = 1.7;
+  for (let s = 0; s < sweeps; s++) {
+    for (let t = 0; t < n; t++) {
+      const i = idx[t];
+      const x = i % w, y = (i - x) / w;
+      const l = x > 0, r = x < w - 1, u = y > 0, d = y < h - 1;
+      const cntN = (l ? 1 : 0) + (r ? 1 : 0) + (u ? 1 : 0) + (d ? 1 : 0);
+      for (let k = 0; k < channels.length; k++) {
+        const c = channels[k];
+        let sum = 0;
+        if (l) sum += c[i - 1];
+        if (r) sum += c[i + 1];
+        if (u) sum += c[i - w];
+        if (d) sum += c[i + w];
+        c[i] = (1 - omega) * c[i] + omega * (sum / cntN);
+      }
+    }
+  }
+}
+
+/** Harmonic fill of an interleaved multi-channel image in place. */
+export function fillHarmonicInterleaved(data: Float32Array, w: number, h: number, channels: number, unknown: Uint8Array, sweeps = 40): void {
+  const planes: Float32Array[] = [];
+  for (let k = 0; k < channels; k++) { const p = new Float32Array(w * h); for (let i = 0; i < w * h; i++) p[i] = data[i * channels + k]; planes.push(p); }
+  fillHarmonic(planes, w, h, unknown, sweeps);
+  for (let i = 0; i < w * h; i++) if (unknown[i]) for (let k = 0; k < channels; k++) data[i * channels + k] = planes[k][i];
+}

@@ -1,0 +1,102 @@
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { createMask, type Mask } from './types.js';
+
+/** Binary mask from a single-channel (or first-channel) frame: value > threshold. */
+export function maskFromFrame(f: FloatFrame, threshold = 0.5): Mask {
+  const m = createMask(f.width, f.height);
+  for (let i = 0, j = 0; i < m.data.length; i++, j += f.channels) m.data[i] = f.data[j] > threshold ? 1 : 0;
+  return m;
+}
+
+export function maskToFrame(m: Mask): FloatFrame {
+  const d = new Float32Array(m.data.length);
+  for (let i = 0; i < d.length; i++) d[i] = m.data[i] ? 1 : 0;
+  return { width: m.width, height: m.height, channels: 1, data: d };
+}
+
+/**
+ * Dilate by `radius` pixels with a disc (exact Euclidean, via a separable distance transform
+ * bound: squared distance to the nearest set pixel ≤ radius²).
+ */
+export function dilateMask(m: Mask, radius: number): Mask {
+  const { width: w, height: h } = m;
+  const out = createMask(w, h);
+  if (radius <= 0) { out.data.set(m.data); return out; }
+  const INF = 1e9;
+  // 1-D squared distance per row (brute force within radius; radius is small)
+  const g = new Float32Array(w * h);
+  const r = Math.ceil(radius);
+  for (let y = 0; y < h; y++) {
+    let last = -INF;
+    for (let x = 0; x < w; x++) { if (m.data[y * w + x]) last = x; g[y * w + x] = x - last; }
+    last = INF;
+    for (let x = w - 1; x >= 0; x--) { if (m.data[y * w + x]) last = x; const d = last - x; if (d < g[y * w + x]) g[y * w + x] = d; }
+  }
+  const r2 = radius * radius;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let hit = 0;
+      for (let dy = -r; dy <= r && !hit; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        const gx = g[yy * w + x];
+        if (gx * gx + dy * dy <= r2) hit = 1;
+      }
+      out.data[y * w + x] = hit;
+    }
+  }
+  return out;
+}
+
+export function erodeMask(m: Mask, radius: number): Mask {
+  const inv = createMask(m.width, m.height);
+  for (let i = 0; i < inv.data.length; i++) inv.data[i] = m.data[i] ? 0 : 1;
+  const d = dilateMask(inv, radius);
+  for (let i = 0; i < d.data.length; i++) d.data[i] = d.data[i] ? 0 : 1;
+  return d;
+}
+
+/** Pixels outside m that touch m (4-neighbourhood). */
+export function outerRing(m: Mask): Mask {
+  const { width: w, height: h } = m;
+  const out = createMask(w, h);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      if (m.data[i]) continue;
+      if ((x > 0 && m.data[i - 1]) || (x < w - 1 && m.data[i + 1]) || (y > 0 && m.data[i - w]) || (y < h - 1 && m.data[i + w])) out.data[i] = 1;
+    }
+  }
+  return out;
+}
+
+export function orMasks(a: Mask, b: Mask): Mask {
+  const out = createMask(a.width, a.height);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] | b.data[i];
+  return out;
+}
+
+/** Nearest-neighbour resize of a mask (any sample set in the source area counts when shrinking). */
+export function resizeMask(m: Mask, width: number, height: number): Mask {
+  if (m.width === width && m.height === height) return { width, height, data: new Uint8Array(m.data) };
+  const out = createMask(width, height);
+  const fx = m.width / width, fy = m.height / height;
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor(y * fy), y1 = Math.max(y0 + 1, Math.ceil((y + 1) * fy));
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.floor(x * fx), x1 = Math.max(x0 + 1, Math.ceil((x + 1) * fx));
+      let v = 0;
+      for (let yy = y0; yy < y1 && yy < m.height && !v; yy++) for (let xx = x0; xx < x1 && xx < m.width; xx++) if (m.data[yy * m.width + xx]) { v = 1; break; }
+      out.data[y * width + x] = v;
+    }
+  }
+  return out;
+}
+
+/** Indices of the set pixels. */
+export function maskIndices(m: Mask): Int32Array {
+  let n = 0;
+  for (let i = 0; i < m.data.length; i++) if (m.data[i]) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < m.data.length; i++) if (m.data[i]) out[k++] = i;
+  return out;
+}

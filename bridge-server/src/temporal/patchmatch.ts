@@ -1,0 +1,186 @@
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { StudioError } from '@synthetic-studio/shared';
+import { fillHarmonicInterleaved } from './laplace-fill.js';
+import { mulberry32 } from './prng.js';
+import { createMask, type Mask } from './types.js';
+
+export interface PatchMatchOptions {
+  /** Patch radius (patch side = 2r+1). Default 3. */
+  patchRadius?: number;
+  /** EM (search + vote) iterations at the coarsest level; finer levels use fewer. Default 8. */
+  emIterations?: number;
+  /** PatchMatch propagation/random-search passes per EM iteration. Default 3. */
+  searchIterations?: number;
+  seed?: number;
+}
+
+interface Level { img: Float32Array; hole: Mask; w: number; h: number }
+
+function downLevel(l: Level, c: number): Level {
+  const w2 = Math.max(1, l.w >> 1), h2 = Math.max(1, l.h >> 1);
+  const img = new Float32Array(w2 * h2 * c);
+  const hole = createMask(w2, h2);
+  for (let y = 0; y < h2; y++) {
+    for (let x = 0; x < w2; x++) {
+      let anyHole = 0;
+      const o = (y * w2 + x) * c;
+      for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
+        const i = Math.min(l.h - 1, 2 * y + dy) * l.w + Math.min(l.w - 1, 2 * x + dx);
+        if (l.hole.data[i]) anyHole = 1;
+        for (let k = 0; k < c; k++) img[o + k] += 0.25 * l.img[i * c + k];
+      }
+      hole.data[y * w2 + x] = anyHole;
+    }
+  }
+  return { img, hole, w: w2, h: h2 };
+}
+
+/**
+ * Fill the hole of one frame with patches from its known part: PatchMatch nearest-neighbour field
+ * (Barnes et al. 2009) with multi-scale EM voting (Wexler et al. 2007). Pixels outside the hole
+ * are returned unchanged. Deterministic for a given seed.
+ */
+export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatchOptions = {}): FloatFrame {
+  const c = frame.channels;
+  const r = opts.patchRadius ?? 3;
+  const rand = mulberry32(opts.seed ?? 1234);
+  const { width: W, height: H } = frame;
+  let holeCount = 0;
+  for (let i = 0; i < hole.data.length; i++) holeCount += hole.data[i];
+  const out: FloatFrame = { width: W, height: H, channels: c, data: new Float32Array(frame.data) };
+  if (holeCount === 0) return out;
+  if (holeCount === W * H) throw new StudioError('E_MASK_EMPTY', 'The whole frame is masked: there is nothing to copy patches from.');
+  // smooth pre-fill so coarse levels start from something sensible
+  const base = new Float32Array(frame.data);
+  fillHarmonicInterleaved(base, W, H, c, hole.data, 30);
+  const levels: Level[] = [{ img: base, hole, w: W, h: H }];
+  const minSide = 4 * (2 * r + 1);
+  while (true) {
+    const l = levels[levels.length - 1];
+    if (Math.min(l.w, l.h) / 2 < minSide) break;
+    let hc = 0;
+    for (let i = 0; i < l.hole.data.length; i++) hc += l.hole.data[i];
+    if (hc < 4) break;
+    levels.push(downLevel(l, c));
+  }
+  let nnfX: Int32Array | null = null, nnfY: Int32Array | null = null, prevW = 0;
+  const ps = 2 * r + 1, pn = ps * ps;
+  for (let li = levels.length - 1; li >= 0; li--) {
+    const { img, hole: hm, w, h } = levels[li];
+    if (w < ps || h < ps) continue;
+    const hd = hm.data;
+    // valid source centres: patch inside the image, no hole pixel in it
+    const srcOK = new Uint8Array(w * h);
+    const holeRow = new Int32Array(w * h); // prefix sums of hole for quick patch tests
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      holeRow[i] = hd[i] + (x > 0 ? holeRow[i - 1] : 0) + (y > 0 ? holeRow[i - w] : 0) - (x > 0 && y > 0 ? holeRow[i - w - 1] : 0);
+    }
+    const rectSum = (x0: number, y0: number, x1: number, y1: number): number => {
+      let s = holeRow[y1 * w + x1];
+      if (x0 > 0) s -= holeRow[y1 * w + x0 - 1];
+      if (y0 > 0) s -= holeRow[(y0 - 1) * w + x1];
+      if (x0 > 0 && y0 > 0) s += holeRow[(y0 - 1) * w + x0 - 1];
+      return s;
+    };
+    const srcList: number[] = [];
+    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (rectSum(x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; srcList.push(y * w + x); }
+    if (srcList.length === 0) continue; // level too coarse to have whole known patches
+    // target centres: interior centres whose patch touches the hole
+    const tgt: number[] = [];
+    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (rectSum(x - r, y - r, x + r, y + r) > 0) tgt.push(y * w + x);
+    const nX = new Int32Array(w * h), nY = new Int32Array(w * h);
+    const dist = new Float32Array(w * h);
+    const pickRandom = (): number => srcList[Math.floor(rand() * srcList.length)];
+    const patchDist = (px: number, py: number, sx: number, sy: number, bound: number): number => {
+      let d = 0;
+      for (let dy = -r; dy <= r; dy++) {
+        const a = ((py + dy) * w + px - r) * c, b = ((sy + dy) * w + sx - r) * c;
+        for (let k = 0; k < ps * c; k++) { const e = img[a + k] - img[b + k]; d += e * e; }
+        if (d > bound) return d;
+      }
+      return d;
+    };
+    for (const p of tgt) {
+      const px = p % w, py = (p - px) / w;
+      let s = -1;
+      if (nnfX && nnfY) {
+        const cx = Math.min(prevW - 1, px >> 1), cy = py >> 1;
+        const sx = nnfX[cy * prevW + cx] * 2 + (px & 1), sy = nnfY[cy * prevW + cx] * 2 + (py & 1);
+        if (sx >= r && sy >= r && sx < w - r && sy < h - r && srcOK[sy * w + sx]) s = sy * w + sx;
+      }
+      if (s < 0) s = pickRandom();
+      const sx = s % w, sy = (s - sx) / w;
+      nX[p] = sx; nY[p] = sy; dist[p] = patchDist(px, py, sx, sy, Infinity);
+    }
+    const isTgt = new Uint8Array(w * h);
+    for (const p of tgt) isTgt[p] = 1;
+    const tryCand = (p: number, px: number, py: number, sx: number, sy: number): void => {
+      if (sx < r || sy < r || sx >= w - r || sy >= h - r || !srcOK[sy * w + sx]) return;
+      const d = patchDist(px, py, sx, sy, dist[p]);
+      if (d < dist[p]) { dist[p] = d; nX[p] = sx; nY[p] = sy; }
+    };
+    const search = (iter: number): void => {
+      const fwd = iter % 2 === 0;
+      const n = tgt.length;
+      for (let t = 0; t < n; t++) {
+        const p = tgt[fwd ? t : n - 1 - t];
+        const px = p % w, py = (p - px) / w;
+        const s = fwd ? -1 : 1;
+        const q1 = p + s, q2 = p + s * w;
+        if (px + s >= 0 && px + s < w && isTgt[q1]) tryCand(p, px, py, nX[q1] - s, nY[q1]);
+        if (py + s >= 0 && py + s < h && isTgt[q2]) tryCand(p, px, py, nX[q2], nY[q2] - s);
+        let rad = Math.max(w, h);
+        while (rad >= 1) {
+          const sx = Math.round(nX[p] + (rand() * 2 - 1) * rad), sy = Math.round(nY[p] + (rand() * 2 - 1) * rad);
+          tryCand(p, px, py, sx, sy);
+          rad >>= 1;
+        }
+      }
+    };
+    const vote = (): void => {
+      const acc = new Float32Array(w * h * c), wsum = new Float32Array(w * h);
+      // similarity weights: exp(-d / (2σ²)) with σ² from the distance distribution (Wexler)
+      let meanD = 0;
+      for (const p of tgt) meanD += dist[p];
+      meanD = meanD / Math.max(1, tgt.length) + 1e-6;
+      for (const p of tgt) {
+        const px = p % w, py = (p - px) / w;
+        const sx = nX[p], sy = nY[p];
+        const wt = Math.exp(-dist[p] / meanD);
+        for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+          const q = (py + dy) * w + px + dx;
+          if (!hd[q]) continue;
+          const s = ((sy + dy) * w + sx + dx) * c;
+          for (let k = 0; k < c; k++) acc[q * c + k] += wt * img[s + k];
+          wsum[q] += wt;
+        }
+      }
+      for (let q = 0; q < w * h; q++) if (hd[q] && wsum[q] > 0) for (let k = 0; k < c; k++) img[q * c + k] = acc[q * c + k] / wsum[q];
+    };
+    const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
+    const si = opts.searchIterations ?? 3;
+    if (nnfX) vote();
+    for (let e = 0; e < em; e++) {
+      for (let it = 0; it < si; it++) search(it);
+      vote();
+      // distances changed with the new hole colours
+      for (const p of tgt) { const px = p % w, py = (p - px) / w; dist[p] = patchDist(px, py, nX[p], nY[p], Infinity); }
+    }
+    nnfX = nX; nnfY = nY; prevW = w;
+    // hand the result to the next finer level as its starting estimate
+    if (li > 0) {
+      const fine = levels[li - 1];
+      for (let y = 0; y < fine.h; y++) for (let x = 0; x < fine.w; x++) {
+        const i = y * fine.w + x;
+        if (!fine.hole.data[i]) continue;
+        const j = Math.min(h - 1, y >> 1) * w + Math.min(w - 1, x >> 1);
+        for (let k = 0; k < c; k++) fine.img[i * c + k] = img[j * c + k];
+      }
+    }
+    void pn;
+  }
+  const res = levels[0].img;
+  for (let i = 0; i < W * H; i++) if (hole.data[i]) for (let k = 0; k < c; k++) out.data[i * c + k] = res[i * c + k];
+  return out;
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { changedOutside, completeVideo, completeWindow, createMask, dilateMask, meanAbsDiff, patchMatchInpaint, psnr, type Mask } from '../../src/temporal/index.js';
+import { makeFrame, texture } from './helpers.js';
+
+async function runClip(frames: FloatFrame[], masks: Mask[], opts: Parameters<typeof completeVideo>[1] = {}): Promise<FloatFrame[]> {
+  const out: FloatFrame[] = [];
+  await completeVideo({ length: frames.length, frame: (i) => frames[i], mask: (i) => masks[i] }, opts, (i, f) => { out[i] = f; });
+  return out;
+}
+
+/** Poison the hole so any leak of the removed content shows. */
+function poisoned(f: FloatFrame, m: Mask): FloatFrame {
+  const d = new Float32Array(f.data);
+  for (let i = 0; i < m.data.length; i++) if (m.data[i]) d.set([1, 0, 1], i * 3);
+  return { ...f, data: d };
+}
+
+test('propagation reconstructs the background a moving occluder reveals', async () => {
+  const W = 96, H = 56, N = 10;
+  const bg = makeFrame(W, H, texture);
+  const frames: FloatFrame[] = [], masks: Mask[] = [];
+  for (let t = 0; t < N; t++) {
+    const m = createMask(W, H);
+    const x0 = 10 + 7 * t;
+    for (let y = 18; y < 38; y++) for (let x = x0; x < x0 + 14 && x < W; x++) m.data[y * W + x] = 1;
+    masks.push(m);
+    const f = makeFrame(W, H, (x, y, k) => (m.data[y * W + x] ? 0.2 + 0.6 * ((x >> 2) & 1) * (k === 1 ? 1 : 0.3) : texture(x, y, k)));
+    frames.push(f);
+  }
+  const out = await runClip(frames, masks, { dilate: 2 });
+  for (let t = 0; t < N; t++) {
+    const hole = dilateMask(masks[t], 2);
+    // every hole pixel of this clip is visible in some other frame
+    const p = psnr(out[t], bg, hole);
+    assert.ok(p > 38, `frame ${t}: PSNR in hole ${p.toFixed(1)} dB`);
+    assert.equal(changedOutside(out[t], frames[t], hole), 0, 'pixels outside the dilated mask changed');
+  }
+});
+
+test('camera pan with a stationary mask: content comes from the frames that saw it', async () => {
+  const W = 96, H = 56, N = 12;
+  const truth: FloatFrame[] = [];
+  for (let t = 0; t < N; t++) truth.push(makeFrame(W, H, (x, y, k) => texture(x - 2 * t, y - 0.5 * t, k)));
+  const m = createMask(W, H);
+  for (let y = 20; y < 34; y++) for (let x = 40; x < 52; x++) m.data[y * W + x] = 1;
+  const masks = truth.map(() => m);
+  const out = await runClip(truth.map((f) => poisoned(f, m)), masks, { dilate: 2 });
+  let sum = 0;
+  for (let t = 0; t < N; t++) sum += psnr(out[t], truth[t], m);
+  assert.ok(sum / N > 30, `mean PSNR in mask ${(sum / N).toFixed(1)} dB`);
+});
+
+test('PatchMatch fills a hole in a periodic texture with the texture', () => {
+  const W = 96, H = 96;
+  const tex = (x: number, y: number, k: number) => (k === 0 ? (((x / 6) | 0) + ((y / 6) | 0)) % 2 ? 0.8 : 0.2 : k === 1 ? 0.5 + 0.3 * Math.sin((x * 2 * Math.PI) / 12) : 0.4);
+  const truth = makeFrame(W, H, tex);
+  const hole = createMask(W, H);
+  for (let y = 38; y < 60; y++) for (let x = 36; x < 58; x++) hole.data[y * W + x] = 1;
+  const out = patchMatchInpaint(poisoned(truth, hole), hole);
+  const p = psnr(out, truth, hole);
+  assert.ok(p > 30, `PSNR in hole ${p.toFixed(1)} dB`);
+  assert.equal(changedOutside(out, truth, hole), 0);
+  // deterministic
+  assert.deepEqual(patchMatchInpaint(poisoned(truth, hole), hole).data, out.data);
+});
+
+test('a 1-frame clip is filled spatially; a fully masked frame is refused clearly', async () => {
+  const W = 64, H = 40;
+  const f = makeFrame(W, H, (x, y, k) => texture(x, y, k));
+  const m = createMask(W, H);
+  for (let y = 15; y < 25; y++) for (let x = 25; x < 37; x++) m.data[y * W + x] = 1;
+  const [o] = await runClip([poisoned(f, m)], [m], { dilate: 1 });
+  const hole = dilateMask(m, 1);
+  assert.equal(changedOutside(o, f, hole), 0);
+  assert.ok(psnr(o, f, hole) > 20, `single frame PSNR ${psnr(o, f, hole)}`);
+  for (let i = 0; i < hole.data.length; i++) if (hole.data[i]) assert.ok(o.data[i * 3 + 1] < 0.95 || o.data[i * 3] < 0.95, 'poison colour left in the hole');
+  const full = createMask(W, H);
+  full.data.fill(1);
+  await assert.rejects(runClip([f, f], [m, full]), (e: { code?: string }) => e.code === 'E_MASK_EMPTY');
+  assert.throws(() => completeWindow({ frames: [f], holes: [full], fwd: [], bwd: [] }), (e: { code?: string }) => e.code === 'E_MASK_EMPTY');
+});
+
+test('windows: flat memory shape, every frame once, no colour drift at window joins, cancellation', async () => {
+  const W = 64, H = 36, N = 26;
+  const truth: FloatFrame[] = [];
+  for (let t = 0; t < N; t++) truth.push(makeFrame(W, H, (x, y, k) => 0.9 * texture(x, y, k) + 0.004 * t));
+  const m = createMask(W, H);
+  for (let y = 12; y < 24; y++) for (let x = 26; x < 38; x++) m.data[y * W + x] = 1; // static camera, never seen: synthesised
+  const order: number[] = [];
+  const out: FloatFrame[] = [];
+  const sum = await completeVideo({ length: N, frame: (i) => poisoned(truth[i], m), mask: () => m }, { dilate: 1, windowSize: 8, overlap: 2, lookahead: 2 }, (i, f) => { order.push(i); out[i] = f; });
+  assert.deepEqual(order, Array.from({ length: N }, (_, i) => i));
+  assert.ok(sum.windows >= 4, `windows ${sum.windows}`);
+  const hole = dilateMask(m, 1);
+  const fillMean = (f: FloatFrame) => { let s = 0, n = 0; for (let i = 0; i < hole.data.length; i++) if (hole.data[i]) { s += f.data[i * 3] + f.data[i * 3 + 1] + f.data[i * 3 + 2]; n += 3; } return s / n; };
+  const steps = out.slice(1).map((f, i) => Math.abs(fillMean(f) - fillMean(out[i])));
+  const sorted = [...steps].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  // no step between consecutive frames (window joins included) is much larger than the usual one
+  assert.ok(Math.max(...steps) <= Math.max(3 * median, 0.01), `fill mean steps ${steps.map((s) => s.toFixed(4)).join(' ')}`);
+  for (let t = 0; t < N; t++) assert.equal(changedOutside(out[t], poisoned(truth[t], m), hole), 0);
+  void meanAbsDiff;
+  const ac = new AbortController();
+  let seen = 0;
+  await assert.rejects(
+    completeVideo({ length: N, frame: (i) => truth[i], mask: () => m }, { windowSize: 8, signal: ac.signal }, () => { if (++seen === 3) ac.abort(); }),
+    (e: { code?: string }) => e.code === 'E_CANCELLED',
+  );
+  assert.equal(seen, 3);
+});

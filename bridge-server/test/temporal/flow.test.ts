@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { computeFlow, computeFlowPair, fbConsistency, flowBetween, flowInput, FlowPool, warpBilinear } from '../../src/temporal/index.js';
+import { makeFrame, texture } from './helpers.js';
+
+const W = 128, H = 80;
+
+function meanEpe(u: Float32Array, v: Float32Array, gt: (x: number, y: number) => [number, number], border = 8): number {
+  let e = 0, n = 0;
+  for (let y = border; y < H - border; y++) for (let x = border; x < W - border; x++) {
+    const [gu, gv] = gt(x, y);
+    const i = y * W + x;
+    e += Math.hypot(u[i] - gu, v[i] - gv); n++;
+  }
+  return e / n;
+}
+
+test('flow recovers translations, small and large', () => {
+  for (const [dx, dy] of [[1.3, -0.7], [6.4, 3.2], [-11, 5]]) {
+    const a = makeFrame(W, H, texture);
+    const b = makeFrame(W, H, (x, y, k) => texture(x - dx, y - dy, k));
+    const f = computeFlow(a, b);
+    const epe = meanEpe(f.u, f.v, () => [dx, dy], 12);
+    assert.ok(epe < 0.15, `translation (${dx},${dy}) EPE ${epe}`);
+  }
+});
+
+test('flow recovers a rotation', () => {
+  const th = 0.05, cx = W / 2, cy = H / 2;
+  const a = makeFrame(W, H, texture);
+  // b(p) = a(R^-1 (p - c) + c): content rotated by +th
+  const b = makeFrame(W, H, (x, y, k) => {
+    const X = x - cx, Y = y - cy;
+    return texture(Math.cos(th) * X + Math.sin(th) * Y + cx, -Math.sin(th) * X + Math.cos(th) * Y + cy, k);
+  });
+  const f = computeFlow(a, b);
+  const epe = meanEpe(f.u, f.v, (x, y) => {
+    const X = x - cx, Y = y - cy;
+    return [Math.cos(th) * X - Math.sin(th) * Y + cx - x, Math.sin(th) * X + Math.cos(th) * Y + cy - y];
+  });
+  assert.ok(epe < 0.25, `rotation EPE ${epe}`);
+});
+
+test('flow is robust to a brightness/contrast change', () => {
+  const a = makeFrame(W, H, texture);
+  const b = makeFrame(W, H, (x, y, k) => 1.25 * texture(x - 3, y - 2, k) - 0.05);
+  const f = computeFlow(a, b);
+  const epe = meanEpe(f.u, f.v, () => [3, 2], 12);
+  assert.ok(epe < 0.15, `EPE under exposure change ${epe}`);
+});
+
+test('forward-backward check flags the region an object disoccludes; warp aligns frames', () => {
+  // a square moves 6 px right over a static background: the strip it uncovers is occluded in b→a terms
+  const sq = (x: number, y: number, t: number) => x >= 40 + 6 * t && x < 70 + 6 * t && y >= 25 && y < 55;
+  const a = makeFrame(W, H, (x, y, k) => (sq(x, y, 0) ? 0.9 - 0.3 * k * ((x + y) % 5 === 0 ? 1 : 0.5) : texture(x, y, k)));
+  const b = makeFrame(W, H, (x, y, k) => (sq(x, y, 1) ? 0.9 - 0.3 * k * ((x - 6 + y) % 5 === 0 ? 1 : 0.5) : texture(x, y, k)));
+  const { fwd, bwd } = computeFlowPair(a, b);
+  const { valid } = fbConsistency(fwd, bwd);
+  // background far from the square is consistent, the pixels of a that b's square covers are not
+  let bgValid = 0, bgN = 0, occValid = 0, occN = 0;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = y * W + x;
+    if (y > 30 && y < 50 && x >= 72 && x < 75) { occN++; occValid += valid.data[i]; }
+    if (y < 15 || y > 65) { bgN++; bgValid += valid.data[i]; }
+  }
+  assert.ok(bgValid / bgN > 0.95, `background valid ${bgValid / bgN}`);
+  assert.ok(occValid / occN < 0.5, `occluded strip valid ${occValid / occN}`);
+  // warping b with F_{a→b} reproduces a on the background
+  const { frame: wb } = warpBilinear(b, fwd);
+  let err = 0, n = 0;
+  for (let y = 4; y < 18; y++) for (let x = 4; x < W - 4; x++) { const i = (y * W + x) * 3; err += Math.abs(wb.data[i] - a.data[i]); n++; }
+  assert.ok(err / n < 0.01, `warp error ${err / n}`);
+});
+
+test('flow is deterministic and the worker pool gives identical results', async () => {
+  const a = flowInput(makeFrame(96, 64, texture));
+  const b = flowInput(makeFrame(96, 64, (x, y, k) => texture(x - 2.5, y + 1, k)));
+  const f1 = flowBetween(a, b), f2 = flowBetween(a, b);
+  assert.deepEqual(f1.u, f2.u);
+  const pool = new FlowPool(2);
+  try {
+    const [p1, p2] = await pool.flows([{ a, b }, { a: b, b: a }]);
+    assert.deepEqual(p1.u, f1.u);
+    assert.deepEqual(p1.v, f1.v);
+    assert.deepEqual(p2.u, flowBetween(b, a).u);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('flow at a working resolution is upsampled to the frame size', () => {
+  const a = makeFrame(200, 100, texture), b = makeFrame(200, 100, (x, y, k) => texture(x - 4, y - 2, k));
+  const f = computeFlow(a, b, { maxSide: 100 });
+  assert.equal(f.width, 200);
+  assert.equal(f.height, 100);
+  let e = 0, n = 0;
+  for (let y = 15; y < 85; y++) for (let x = 15; x < 185; x++) { const i = y * 200 + x; e += Math.hypot(f.u[i] - 4, f.v[i] - 2); n++; }
+  assert.ok(e / n < 0.3, `EPE ${e / n}`);
+});
