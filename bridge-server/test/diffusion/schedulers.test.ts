@@ -66,7 +66,7 @@ test('img2img strength picks the diffusers start index', () => {
 test('DDIM full loop matches the diffusers test vector (172.0067 / 0.223967)', () => {
   const d = new DdimScheduler({ num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', clip_sample: true });
   d.setTimesteps(10);
-  let x = dummySample();
+  let x: Float32Array = dummySample();
   d.timesteps.forEach((t, i) => { x = d.step(dummyModel(x, t), i, x).prevSample; });
   close(sumAbs(x), 172.0067, 1e-2, 'Σ|x|');
   close(sumAbs(x) / x.length, 0.223967, 1e-3, 'mean|x|');
@@ -75,7 +75,7 @@ test('DDIM full loop matches the diffusers test vector (172.0067 / 0.223967)', (
 test('DDIM with the SD-1.5 config, 20 steps (self-computed 0.250108)', () => {
   const d = new DdimScheduler(SD15);
   d.setTimesteps(20);
-  let x = dummySample();
+  let x: Float32Array = dummySample();
   d.timesteps.forEach((t, i) => { x = d.step(dummyModel(x, t), i, x).prevSample; });
   close(sumAbs(x) / x.length, 0.250108, 1e-4, 'mean|x|');
 });
@@ -93,7 +93,7 @@ test('DDIM recovers x0 exactly from add_noise with the true noise', () => {
 test('zero-ε DDIM telescopes to √(ᾱ[0]/ᾱ[951]) ≈ 11.06887', () => {
   const d = new DdimScheduler(SD15);
   d.setTimesteps(20);
-  let x = Float32Array.of(1, -2);
+  let x: Float32Array = Float32Array.of(1, -2);
   d.timesteps.forEach((_, i) => { x = d.step(new Float32Array(2), i, x).prevSample; });
   close(x[0], 11.06887, 1e-3, 'factor');
   close(x[1], -2 * 11.06887, 2e-3, 'factor');
@@ -120,11 +120,11 @@ test('Euler ancestral, zero noise, leading, 10 steps (self-computed 0.021024)', 
   const e = new EulerAncestralScheduler({ ...SD15, timestep_spacing: 'leading' });
   e.setTimesteps(10);
   assert.equal(e.timesteps[0], 901);
-  let x = dummySample().map((v) => v * e.initNoiseSigma);
+  let x: Float32Array = dummySample().map((v) => v * e.initNoiseSigma);
   e.timesteps.forEach((t, i) => { x = e.step(dummyModel(e.scaleModelInput(x, i), t), i, x, zeroNoise).prevSample; });
   close(sumAbs(x) / x.length, 0.021024, 1e-4, 'mean|x|');
   // zero ε with zero noise leaves x unchanged
-  let y = Float32Array.of(0.3, -1.2);
+  let y: Float32Array = Float32Array.of(0.3, -1.2);
   e.timesteps.forEach((_, i) => { y = e.step(new Float32Array(2), i, y, zeroNoise).prevSample; });
   close(y[0], 0.3, 1e-6, 'identity');
 });
@@ -150,7 +150,7 @@ test('DPM-Solver++ 2M timesteps: linspace, leading, Karras', () => {
 function dpmLoop(cfg: Record<string, unknown>): number {
   const d = new DpmSolverMultistepScheduler({ num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', lower_order_final: false, final_sigmas_type: 'sigma_min', ...cfg });
   d.setTimesteps(10);
-  let x = dummySample();
+  let x: Float32Array = dummySample();
   d.timesteps.forEach((t, i) => { x = d.step(dummyModel(x, t), i, x).prevSample; });
   return sumAbs(x) / x.length;
 }
@@ -183,7 +183,7 @@ test('stochastic samplers are deterministic for a seed', () => {
     const e = createScheduler('euler-a', SD15);
     e.setTimesteps(5);
     const rng = new SeededRandom(seed);
-    let x = rng.normal(64).map((v) => v * e.initNoiseSigma);
+    let x: Float32Array = rng.normal(64).map((v) => v * e.initNoiseSigma);
     e.timesteps.forEach((_, i) => { x = e.step(x.map((v) => v * 0.1), i, x, rng).prevSample; });
     return Array.from(x);
   };
