@@ -6,3 +6,5 @@ export { ResolveService, type ResolveServiceOptions } from './main/service.js';
 export { connectResolve, type ResolveConnection } from './main/connection.js';
 export type { WorkflowIntegrationModule, ResolveApi } from './main/resolve-api.js';
 export { ResolveHost, type ResolveHostOptions } from './renderer/resolve-host.js';
+export { installResolvePlugin, uninstallResolvePlugin, installResolveScript, uninstallResolveScript, InstallError, SCRIPT_NAME, SCRIPT_SETTINGS, BRIDGE_LINK_FILE, type InstallOptions, type InstallResult, type InstallStep, type BridgeLink } from './install/resolve-install.js';
+export { workflowPluginsDir, nativeModuleCandidates, fusionScriptsDir, type PlatformEnv } from './install/resolve-paths.js';
