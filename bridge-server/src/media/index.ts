@@ -31,3 +31,6 @@ export { toLinear, fromLinear, transferName, type TransferName } from './color-t
 export { createOutputWriter, writeFileAtomic } from './output-writer.js';
 export { frameHash, frameToUint16 } from './frame-quantize.js';
 export { decodePng, encodePng16, readPngIndices, type DecodedPng } from './png-codec.js';
+export { renderSampleScene, sampleCameraOffset, SAMPLE_LIGHT_A, SAMPLE_LIGHT_B } from './sample-scene.js';
+export { createStreamEncoder, type StreamEncoder, type StreamEncoderOptions } from './encode-stream.js';
+export { encodePng } from './png-codec.js';

@@ -8,6 +8,7 @@ import { resolveFfmpeg } from './ffmpeg-binaries.js';
 import { frameToUint16, hashUint16 } from './frame-quantize.js';
 import { clipStem, defaultOutputDir, formatExtension, nextVersionedName, sequenceFrameName } from './output-naming.js';
 import { decodePng, encodePng16 } from './png-codec.js';
+import { videoEncodeArgs } from './encode-args.js';
 import { ffmpegPath, runTool, stderrTail } from './process.js';
 import type { OutputWriter, OutputWriterOptions, Provenance } from './output-types.js';
 import { toolVersions } from './versions.js';
@@ -40,15 +41,6 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await rename(tmp, path);
 }
 
-/** ffmpeg scale-filter matrix name for the source's matrix (untagged → BT.601, ffmpeg's default decode). */
-function scaleMatrix(matrix: string | null): string {
-  if (!matrix) return 'bt601';
-  if (matrix === 'bt709') return 'bt709';
-  if (matrix.startsWith('bt2020')) return 'bt2020';
-  if (matrix === 'smpte240m') return 'smpte240m';
-  if (matrix === 'fcc') return 'fcc';
-  return 'bt601';
-}
 
 /**
  * The one way results leave a job. Frames are checkpointed as 16-bit PNGs in `<workDir>/frames`
@@ -115,42 +107,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       const dur = (frameCount * fps.den) / fps.num;
       args.push('-ss', t0.toFixed(6), '-t', dur.toFixed(6), '-i', ffmpegPath(info.path), '-map', '0:v:0', '-map', '1:a');
     } else args.push('-map', '0:v:0');
-    const sar = `${info.sampleAspect.num}/${info.sampleAspect.den}`;
-    const c = info.color;
-    const tags: string[] = [];
-    if (c.primaries) tags.push('-color_primaries', c.primaries);
-    if (c.transfer) tags.push('-color_trc', c.transfer);
-    if (c.matrix) tags.push('-colorspace', c.matrix);
-    const yuvRange = c.range === 'pc' ? 'pc' : 'tv';
-    const toYuv = `scale=out_color_matrix=${scaleMatrix(c.matrix)}:out_range=${yuvRange},setsar=${sar}`;
-    switch (format) {
-      case 'prores':
-        // bits_per_mb 2700 (prores_ks' HQ default is about half): a decode → re-encode generation
-        // then stays ≥ 50 dB PSNR against its source on detailed footage; decoders are unaffected.
-        args.push('-vf', toYuv, '-c:v', 'prores_ks', '-profile:v', '3', '-bits_per_mb', '2700', '-vendor', 'apl0', '-pix_fmt', 'yuv422p10le', ...tags, '-color_range', yuvRange, '-timecode', startTimecode);
-        if (wantAudio) args.push('-c:a', 'pcm_s24le');
-        args.push('-movflags', '+write_colr', '-f', 'mov', target);
-        break;
-      case 'prores4444':
-        args.push('-vf', toYuv, '-c:v', 'prores_ks', '-profile:v', '4', '-bits_per_mb', '4000', '-vendor', 'apl0', '-alpha_bits', '16', '-pix_fmt', channels === 4 ? 'yuva444p10le' : 'yuv444p10le', ...tags, '-color_range', yuvRange, '-timecode', startTimecode);
-        if (wantAudio) args.push('-c:a', 'pcm_s24le');
-        args.push('-movflags', '+write_colr', '-f', 'mov', target);
-        break;
-      case 'h264':
-        args.push('-vf', toYuv, '-c:v', 'libx264', '-preset', 'medium', '-crf', '16', '-pix_fmt', 'yuv420p', ...tags, '-color_range', yuvRange, '-timecode', startTimecode);
-        if (wantAudio) args.push('-c:a', 'aac', '-b:a', '256k');
-        args.push('-movflags', '+faststart+write_colr', '-f', 'mp4', target);
-        break;
-      case 'tiff16':
-        args.push('-vf', `setsar=${sar}`, '-c:v', 'tiff', '-pix_fmt', channels === 4 ? 'rgba64le' : 'rgb48le', '-start_number', String(firstFrame), '-f', 'image2', target);
-        break;
-      case 'exr':
-        args.push('-c:v', 'exr', '-pix_fmt', channels === 4 ? 'gbrapf32le' : 'gbrpf32le', '-start_number', String(firstFrame), '-f', 'image2', target);
-        break;
-      case 'png16':
-        throw new StudioError('E_INTERNAL', 'png16 is copied from the checkpoints, not encoded.');
-    }
-    return args;
+    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio && !sequence, firstFrame }, target)];
   }
 
   const writer: OutputWriter = {

@@ -39,22 +39,33 @@ function chunk(type: string, data: Buffer): Buffer {
  * zlib level (1 = fast, the checkpoint default).
  */
 export function encodePng16(samples: Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4, level = 1): Buffer {
+  return encodePng(samples, width, height, channels, 16, level);
+}
+
+/** Encode 8- or 16-bit grey / grey+alpha / RGB / RGBA samples as a non-interlaced PNG. */
+export function encodePng(samples: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4, bitDepth: 8 | 16, level = 6): Buffer {
   const colorType = channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 16;
+  ihdr[8] = bitDepth;
   ihdr[9] = colorType;
-  const rowBytes = width * channels * 2;
+  const bytesPer = bitDepth / 8;
+  const rowBytes = width * channels * bytesPer;
   const raw = Buffer.allocUnsafe((rowBytes + 1) * height);
   let o = 0;
   let s = 0;
+  const rowSamples = width * channels;
   for (let y = 0; y < height; y++) {
     raw[o++] = 0; // filter: none
-    for (let x = 0; x < width * channels; x++) {
-      const v = samples[s++];
-      raw[o++] = v >>> 8;
-      raw[o++] = v & 255;
+    if (bitDepth === 16) {
+      for (let x = 0; x < rowSamples; x++) {
+        const v = samples[s++];
+        raw[o++] = v >>> 8;
+        raw[o++] = v & 255;
+      }
+    } else {
+      for (let x = 0; x < rowSamples; x++) raw[o++] = samples[s++];
     }
   }
   const idat = deflateSync(raw, { level });
