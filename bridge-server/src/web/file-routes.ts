@@ -57,11 +57,16 @@ export async function listFolder(dir: string, limit = 2000): Promise<FileListing
   return { dir, parent: parent === dir ? null : parent, entries };
 }
 
-/** `GET /api/files?dir=` → FileListing (default: the user's home folder). */
+/**
+ * `GET /api/files?dir=` → FileListing (default: the user's home folder; a file path lists the
+ * folder it is in, so "Browse…" next to a typed path opens where that file lives).
+ */
 export function mountFileRoutes(router: Router, _deps: WebDeps): void {
   router.get('/files', async (req, res) => {
     const q = req.query.dir;
-    const dir = typeof q === 'string' && q.length > 0 ? absolutePath(q, 'dir') : os.homedir();
+    let dir = typeof q === 'string' && q.length > 0 ? absolutePath(q, 'dir') : os.homedir();
+    const st = await fs.stat(dir).catch(() => null);
+    if (st && !st.isDirectory()) dir = path.dirname(dir);
     res.json(await listFolder(dir));
   });
 }

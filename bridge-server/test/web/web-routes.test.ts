@@ -65,6 +65,8 @@ test('file browser: folders first, hidden entries left out, media marked; bad fo
     const missing = await getJson(`${b.url}/api/files?dir=${encodeURIComponent(path.join(dir, 'nope'))}&token=${b.token}`);
     assert.equal(missing.status, 404);
     await assert.rejects(listFolder(path.join(dir, 'clip.MOV')), { code: 'E_VALIDATION' });
+    const ofFile = await getJson(`${b.url}/api/files?dir=${encodeURIComponent(path.join(dir, 'clip.MOV'))}&token=${b.token}`);
+    assert.equal(ofFile.body.dir, dir, 'a file path lists the folder it is in');
   } finally {
     await b.dispose();
   }

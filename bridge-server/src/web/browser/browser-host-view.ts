@@ -64,7 +64,9 @@ export function mountBrowserHost(root: HTMLElement, host: BrowserHostAdapter, pa
     }
     browsing = true;
     browseBtn.setAttribute('aria-expanded', 'true');
-    const start = dir ?? listingDir ?? (host.current.path ? host.current.path.replace(/[\\/][^\\/]*$/, '') || undefined : undefined);
+    // Start at the typed path (a file lists its folder), else where we were, else the open clip's folder.
+    const typed = pathInput.value.trim();
+    const start = dir ?? (typed || listingDir || host.current.path || undefined);
     files.textContent = 'Loading…';
     try {
       const listing = await panel.http.getJson<FileListing>('/api/files', { dir: start });

@@ -61,24 +61,20 @@ export function region<D extends unknown[]>(container: HTMLElement, deps: () => 
     const keep = active && contains(container, active) ? active.getAttribute('data-key') : null;
     const fresh = document.createElement('div');
     append(fresh, [render()].flat());
+    let focusTwin: HTMLElement | null = null;
     if (keep && active) {
       const twin = findKey(fresh, keep);
       if (twin && twin.parentNode && twin.tagName === active.tagName) {
-        // Buttons take their fresh state (pressed, label); editable controls keep the live value.
-        if (twin.tagName === 'BUTTON') {
-          for (const a of ['aria-pressed', 'aria-selected', 'class', 'disabled']) {
-            const v = twin.getAttribute(a);
-            if (v === null) active.removeAttribute(a);
-            else active.setAttribute(a, v);
-          }
-          active.textContent = twin.textContent;
-        }
-        twin.parentNode.replaceChild(active, twin);
+        // Editable controls keep the live element (value, caret, an ongoing slider drag); anything
+        // else takes the fresh element, whose handlers see the fresh siblings, and gets the focus.
+        if (/^(INPUT|TEXTAREA|SELECT)$/.test(twin.tagName)) twin.parentNode.replaceChild(active, twin);
+        else focusTwin = twin as HTMLElement;
       }
     }
     clear(container);
     while (fresh.firstChild) container.appendChild(fresh.firstChild);
-    if (keep && active && contains(container, active) && document.activeElement !== active) (active as HTMLElement).focus();
+    if (focusTwin) focusTwin.focus();
+    else if (keep && active && contains(container, active) && document.activeElement !== active) (active as HTMLElement).focus();
   };
 }
 

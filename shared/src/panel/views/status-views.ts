@@ -77,7 +77,7 @@ function jobRow(panel: Panel, j: QueueJob): HTMLElement {
     j.preview ? h('img', { class: 'ss-thumb', src: j.preview, alt: 'Live preview' }) : h('div', { class: 'ss-thumb ss-thumb-empty' }),
     h('div', { class: 'ss-job-body' },
       h('div', { class: 'ss-row ss-between' },
-        h('span', {}, h('strong', {}, label), ' ', h('span', { class: 'ss-muted' }, `seed ${j.seed ?? '–'}`)),
+        h('span', {}, h('strong', {}, label), ' ', j.task === 'copy' || j.seed === undefined ? null : h('span', { class: 'ss-muted' }, `seed ${j.seed}`)),
         h('span', { class: 'ss-state' }, STATE_TEXT[j.state])),
       h('div', { class: 'ss-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pctDone, 'aria-label': `${label} progress` },
         h('div', { class: 'ss-bar-fill', style: `width:${pctDone}%` })),

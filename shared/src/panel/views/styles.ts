@@ -41,7 +41,7 @@ export const PANEL_CSS = `
 .ss-dot.ss-busy{background:#d29922}
 .ss-error{background:#4a1f1f;border:1px solid #8e3b3b;border-radius:4px;padding:6px;margin:6px 0}
 .ss-detail{color:#caa;font-size:11px;margin-top:2px;word-break:break-word}
-.ss-selection{margin:6px 0;word-break:break-all}
+.ss-selection{margin:6px 0;overflow-wrap:anywhere}
 .ss-tabs{display:flex;gap:2px;flex-wrap:wrap;border-bottom:1px solid #444;margin:6px 0}
 .ss-panel .ss-tab{border-radius:3px 3px 0 0;border-bottom:none}
 .ss-settings{display:flex;flex-direction:column;gap:6px}
