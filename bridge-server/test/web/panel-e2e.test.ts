@@ -1,0 +1,191 @@
+// End to end in Chromium against a real bridge: open the panel, pair, pick the sample clip, set
+// in/out, paint a mask, run a classical job, watch progress reach 100 %, see the result listed,
+// cancel a second job. Screenshots of every step go to <repo>/.artifacts/panel/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { renderSampleScene } from '../../src/media/index.js';
+import { webBridge } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../.artifacts/panel/', import.meta.url));
+
+test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`, timeout: 240_000 }, async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ss panel e2e '));
+  const sampleDir = path.join(work, 'sample clip');
+  const meta = await renderSampleScene({ dir: sampleDir, width: 160, height: 90, frames: 24, codec: 'prores' });
+  const clip = path.join(sampleDir, meta.clip);
+  const bridge = await webBridge();
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-chromium-'));
+  const context = await chromium.launchPersistentContext(userData, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 720, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const pageErrors: string[] = [];
+  let step = 0;
+  const shot = async (page: Page, name: string) => {
+    step++;
+    await page.screenshot({ path: path.join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  let current: Page | undefined;
+  try {
+    const page = await context.newPage();
+    current = page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const tasks = [...bridge.jobs.tasks.keys()];
+    // The classical inpaint when the bridge has it; otherwise the copy task exercises the same path.
+    const task = tasks.includes('inpaint') ? 'inpaint' : 'copy';
+
+    // 1. Open the panel: it reaches the bridge and asks for the pairing code.
+    await page.goto(`${bridge.url}/`);
+    await page.waitForSelector('[data-key=pair-code]');
+    assert.match(await page.locator('.ss-pairing').innerText(), /pairing code/i);
+    await shot(page, 'pairing');
+
+    // 2. A wrong code is explained; the printed one pairs.
+    await page.fill('[data-key=pair-code]', '000000');
+    await page.click('[data-key=pair]');
+    await page.waitForSelector('.ss-pairing .ss-warn');
+    await page.fill('[data-key=pair-code]', bridge.pairingCode);
+    await page.click('[data-key=pair]');
+    await page.waitForSelector('.ss-ready');
+    assert.match(await page.locator('.ss-ready').innerText(), /Connected/);
+    const tabs = await page.locator('[role=tab]').allInnerTexts();
+    assert.ok(tabs.length >= 1, 'job tabs from the bridge capabilities');
+    await shot(page, 'paired');
+
+    // 3. Pick the sample clip with the file browser.
+    await page.fill('#bh-path', sampleDir);
+    await page.click('#bh-browse');
+    const entry = page.locator(`#bh-files-wrap button[data-path="${clip.replace(/"/g, '\\"')}"]`);
+    await entry.waitFor();
+    await shot(page, 'browse');
+    await entry.click();
+    await page.waitForSelector('#bh-scrub');
+    await page.waitForFunction(() => (document.getElementById('bh-thumb') as HTMLImageElement | null)?.naturalWidth! > 0);
+    assert.match(await page.locator('.bh [role=status]').innerText(), new RegExp(`160×90 .* ${meta.frames} frames`));
+
+    // 4. Scrub to set in/out: frames [4, 20).
+    await page.fill('#bh-scrub', '4');
+    await page.click('#bh-set-in');
+    await page.fill('#bh-scrub', '19');
+    await page.click('#bh-set-out');
+    assert.equal(await page.locator('#bh-range').innerText(), 'in 4 · out 20 (16 frames)');
+    await page.waitForFunction(() => document.querySelector('.ss-selection')?.textContent?.includes('frames 4–20'));
+    await shot(page, 'clip-range');
+
+    // 5. Paint a mask (when the task takes one): a brush stroke, a rectangle, one keyboard dab + undo.
+    await page.click(`[data-key=tab-${task}]`);
+    const panelState = () => page.evaluate(() => (window as any).studio.panel.store.get());
+    if (task === 'inpaint') {
+      await page.waitForFunction(() => (document.querySelector('.ss-frame') as HTMLImageElement | null)?.naturalWidth! > 0);
+      const stage = page.locator('.ss-overlay');
+      await stage.scrollIntoViewIfNeeded();
+      const box = (await stage.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.4 + i * 0.02), box.y + box.height * (0.4 + i * 0.015));
+      await page.mouse.up();
+      await page.click('[data-key=tool-rect]');
+      await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.1);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.3, { steps: 4 });
+      await page.mouse.up();
+      let s = await panelState();
+      assert.deepEqual(s.mask.shapes.map((x: any) => x.shape), ['stroke', 'rect']);
+      assert.ok(Math.abs(s.mask.shapes[1].w - 0.15) < 0.02 && Math.abs(s.mask.shapes[1].h - 0.2) < 0.03, 'rect in normalised frame coordinates');
+      await page.click('[data-key=tool-brush]');
+      await page.focus('[data-key=mask-stage]');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      s = await panelState();
+      assert.equal(s.mask.shapes.length, 3, 'Enter paints a dab at the keyboard cursor');
+      await page.keyboard.press('Control+z');
+      s = await panelState();
+      assert.equal(s.mask.shapes.length, 2, 'Ctrl+Z undoes it');
+      assert.ok(await page.locator('.ss-overlay .ss-shape').count() > 3, 'strokes drawn as vector divs over the frame');
+      await shot(page, 'mask');
+      if (await page.locator('[data-key=track]').isEnabled()) {
+        await page.click('[data-key=track]');
+        await page.waitForFunction(() => {
+          const t = (window as any).studio.panel.store.get().track.status;
+          return t === 'done' || t === 'error';
+        }, undefined, { timeout: 60_000 });
+        const t = (await panelState()).track;
+        assert.equal(t.status, 'done', `track preview: ${JSON.stringify(t.error)}`);
+        assert.ok(t.frames.length >= 2);
+        await page.waitForSelector('.ss-track-frame img');
+        await shot(page, 'track-preview');
+      }
+    } else {
+      console.log('NOTE: the bridge has no inpaint task yet; the end-to-end run uses the copy task (no mask).');
+    }
+
+    // 6. Generate: progress to 100 %, result imported (listed with a link that serves the file).
+    await page.selectOption('[data-key=format]', 'h264');
+    await page.click('[data-key=generate]');
+    const firstJob = page.locator('.ss-job').first();
+    await firstJob.waitFor();
+    const seen = new Set<number>();
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const state = await firstJob.getAttribute('class');
+      seen.add(Number(await firstJob.locator('[role=progressbar]').getAttribute('aria-valuenow')));
+      if (seen.size === 2 && ![...seen].some((v) => v === 0 || v === 100)) await shot(page, 'running');
+      if (/ss-(succeeded|failed|cancelled)/.test(state ?? '')) break;
+      assert.ok(Date.now() < deadline, 'job finished in time');
+      await page.waitForTimeout(50);
+    }
+    const s1 = await panelState();
+    assert.equal(s1.jobs[0].state, 'succeeded', JSON.stringify(s1.jobs[0].error));
+    assert.equal(await firstJob.locator('[role=progressbar]').getAttribute('aria-valuenow'), '100');
+    assert.match(await firstJob.locator('.ss-pct').innerText(), /^100%/);
+    const link = page.locator('.bh-result-link').first();
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    const file = await page.request.get(new URL(href!, bridge.url).toString());
+    assert.equal(file.status(), 200);
+    assert.ok((await file.body()).length > 1000, 'the result file is served');
+    const sent = s1.jobs[0].request;
+    assert.deepEqual([sent.source.in, sent.source.out], [4, 20]);
+    if (task === 'inpaint') assert.equal(sent.mask.kind, 'shapes');
+    await shot(page, 'result');
+
+    // 7. Two more jobs back to back; cancel the second while it waits or runs.
+    await page.click('[data-key=generate]');
+    await page.waitForFunction(() => (window as any).studio.panel.store.get().jobs.length === 2);
+    await page.click('[data-key=generate]');
+    await page.waitForFunction(() => (window as any).studio.panel.store.get().jobs.length === 3);
+    const third = (await panelState()).jobs[0].id as string;
+    await page.click(`[data-key="cancel-${third}"]`);
+    await page.waitForSelector(`.ss-job.ss-cancelled[data-job="${third}"]`, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as any).studio.panel.store.get().jobs.every((j: any) => ['succeeded', 'failed', 'cancelled'].includes(j.state)), undefined, { timeout: 120_000 });
+    const s2 = await panelState();
+    assert.equal(s2.jobs[0].state, 'cancelled');
+    assert.equal(s2.jobs[1].state, 'succeeded');
+    await shot(page, 'cancelled');
+
+    // 8. Small panel: nothing overflows sideways at 300 px.
+    await page.setViewportSize({ width: 300, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `no horizontal overflow at 300 px (${overflow})`);
+    await shot(page, 'narrow');
+    assert.deepEqual(pageErrors, []);
+  } catch (e) {
+    if (current) await current.screenshot({ path: path.join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => undefined);
+    if (current) console.log('panel state at failure:', JSON.stringify(await current.evaluate(() => { const s = (window as any).studio?.panel.store.get(); return s && { connection: s.connection, error: s.error, jobs: s.jobs?.map((j: any) => ({ id: j.id, state: j.state, error: j.error })) }; }).catch(() => null)));
+    throw e;
+  } finally {
+    await context.close();
+    await bridge.dispose();
+    fs.rmSync(userData, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
