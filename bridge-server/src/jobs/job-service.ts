@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ERROR_CODES,
   parseJobRequest,
   StudioError,
   toStudioError,
@@ -246,7 +247,12 @@ export class JobService {
     const throttle = new ProgressThrottle((progress) => this.#onProgress(id, progress), this.#progressIntervalMs);
     this.#running.set(id, { controller, throttle, settled });
     void this.#execute(id, controller, throttle)
-      .catch((err) => this.#log.error({ jobId: id, err }, 'job runner failed'))
+      .catch((err) => {
+        // A bug in the runner itself: never leave the record claiming to run.
+        this.#log.error({ jobId: id, err }, 'job runner failed');
+        const job = this.#store.get(id);
+        if (job && !TERMINAL.has(job.state)) this.#finish(job, 'failed', { error: errorPayload(err) }, this.#log);
+      })
       .finally(() => {
         throttle.dispose();
         this.#running.delete(id);
@@ -283,7 +289,7 @@ export class JobService {
     try {
       task = this.#taskFor(job.request);
     } catch (e) {
-      this.#finish(job, 'failed', { error: toStudioError(e).toJSON() }, log);
+      this.#finish(job, 'failed', { error: errorPayload(e) }, log);
       return;
     }
     const workDir = this.workDir(id);
@@ -310,7 +316,7 @@ export class JobService {
 
     try {
       const result = await (task.run as (c: TaskContext) => Promise<{ outputs: JobOutput[]; metrics: Record<string, number> }>)(ctx);
-      throttle.flush();
+      await throttle.drain();
       const seconds = (Date.now() - startedAt.getTime()) / 1000;
       job = this.get(id);
       this.#finish(job, 'succeeded', { outputs: result.outputs, metrics: result.metrics }, log);
@@ -332,7 +338,7 @@ export class JobService {
         removeDir(workDir);
         return;
       }
-      const error = toStudioError(e).toJSON();
+      const error = errorPayload(e);
       this.#finish(job, 'failed', { error }, log);
       this.#emit({ type: 'error', jobId: id, error });
     }
@@ -346,6 +352,19 @@ export class JobService {
     log[state === 'failed' ? 'warn' : 'info']({ from: job.state, to: state, seconds, ...(finished.error ? { code: finished.error.code } : {}), ...(state === 'succeeded' ? { outputs: finished.outputs.map((o) => o.path) } : {}) }, `job ${state}`);
     this.#emit({ type: 'state', job: finished });
   }
+}
+
+/** A StudioError (or anything thrown) as the protocol's error payload. */
+export function errorPayload(e: unknown): ErrorPayload {
+  const se = toStudioError(e);
+  const code = String(se.code);
+  const known = code in ERROR_CODES;
+  return {
+    code: known ? code : 'E_INTERNAL',
+    message: String(se.message),
+    hint: known ? ERROR_CODES[code as keyof typeof ERROR_CODES] : ERROR_CODES.E_INTERNAL,
+    ...(se.details && typeof se.details === 'object' ? { details: se.details } : {}),
+  };
 }
 
 /** Time-sortable, folder-safe job id. */

@@ -68,6 +68,14 @@ export class ProgressThrottle {
     this.emit(p);
   }
 
+  /** Send the pending value when the interval allows (used when a job ends: the last value counts). */
+  async drain(): Promise<void> {
+    if (!this.#pending) return;
+    const wait = this.#last + this.intervalMs - this.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 1));
+    this.flush();
+  }
+
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
