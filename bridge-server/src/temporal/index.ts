@@ -19,3 +19,7 @@ export { patchMatchInpaint, type PatchMatchOptions } from './patchmatch.js';
 export { completeWindow, completeVideo, maskedFlowInput, type CompletionWindow, type CompletionSource, type CompletionOptions, type CompletionSummary, type WindowStats } from './complete.js';
 export { psnr, mse, ssim, warpingError, seamChange, meanAbsDiff, changedOutside, type WarpPairFlows } from './metrics.js';
 export { mulberry32 } from './prng.js';
+export { fitAffine, affineAt, ZERO_MOTION, type AffineMotion } from './motion-model.js';
+export { trackMask, carryMask, refineMaskByColour, type MaskKey, type TrackOptions } from './mask-tracking.js';
+export { outpaintVideo, canvasForAspect, canvasForSize, toCanvas, type CanvasPlacement, type Anchor } from './outpaint.js';
+export { extrapolateVideo, estimateTailMotion, MotionExtrapolator, type ExtrapolationOptions, type TailMotion } from './extrapolate.js';
