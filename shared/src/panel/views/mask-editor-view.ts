@@ -193,7 +193,7 @@ export function createMaskEditor(panel: Panel): { el: HTMLElement; update(s: Pan
     const t = panel.store.get().track;
     if (t.status === 'error' && t.error) return h('p', { class: 'ss-warn' }, `${t.error.title} ${t.error.fix}`);
     if (t.status === 'running') return h('p', { class: 'ss-muted' }, 'Tracking the mask…');
-    return t.frames.map((f) => h('figure', { class: 'ss-track-frame' }, h('img', { src: f.image, alt: `Tracked mask at frame ${f.frame}` }), h('figcaption', {}, String(f.frame))));
+    return t.frames.map((f) => h('div', { class: 'ss-track-frame' }, h('img', { src: f.image, alt: `Tracked mask at frame ${f.frame}` }), h('div', {}, String(f.frame))));
   });
 
   const el = h('section', { class: 'ss-mask', 'aria-label': 'Mask' }, toolbar, stage, scrub, strip);
