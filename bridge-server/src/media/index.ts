@@ -34,3 +34,7 @@ export { decodePng, encodePng16, readPngIndices, type DecodedPng } from './png-c
 export { renderSampleScene, sampleCameraOffset, SAMPLE_LIGHT_A, SAMPLE_LIGHT_B } from './sample-scene.js';
 export { createStreamEncoder, type StreamEncoder, type StreamEncoderOptions } from './encode-stream.js';
 export { encodePng } from './png-codec.js';
+export { loadMask, fitMaskToSource } from './masks.js';
+export { dilateMask, featherMask, resizeMask, maskDistance, isMaskEmpty } from './mask-ops.js';
+export { rasterizeShapes } from './mask-shapes.js';
+export { chooseMaskChannel, type MaskChannel } from './mask-image.js';
