@@ -263,7 +263,11 @@ export class JobService {
 
   #lastPersist = new Map<string, number>();
 
+  #lastProgress = new Map<string, Progress>();
+
   #onProgress(id: string, progress: Progress): void {
+    const { preview: _p, ...slimProgress } = progress;
+    this.#lastProgress.set(id, slimProgress);
     this.#emit({ type: 'progress', jobId: id, progress });
     const now = Date.now();
     if (now - (this.#lastPersist.get(id) ?? 0) < PERSIST_PROGRESS_MS) return;
@@ -345,9 +349,11 @@ export class JobService {
   }
 
   #finish(job: JobRecord, state: 'succeeded' | 'failed' | 'cancelled', patch: Partial<JobRecord>, log: Logger): void {
-    const finished: JobRecord = { ...job, ...patch, state, finishedAt: new Date().toISOString() };
+    const last = this.#lastProgress.get(job.id);
+    const finished: JobRecord = { ...job, ...(last ? { progress: last } : {}), ...patch, state, finishedAt: new Date().toISOString() };
     this.#store.update(finished);
     this.#lastPersist.delete(job.id);
+    this.#lastProgress.delete(job.id);
     const seconds = job.startedAt ? (Date.parse(finished.finishedAt!) - Date.parse(job.startedAt)) / 1000 : undefined;
     log[state === 'failed' ? 'warn' : 'info']({ from: job.state, to: state, seconds, ...(finished.error ? { code: finished.error.code } : {}), ...(state === 'succeeded' ? { outputs: finished.outputs.map((o) => o.path) } : {}) }, `job ${state}`);
     this.#emit({ type: 'state', job: finished });
