@@ -5,7 +5,7 @@ export { providerChain } from './runtime/providers.js';
 export type { SessionFactory } from './runtime/providers.js';
 export { f32ToF16Bits, f16BitsToF32, toHalf, fromHalf } from './runtime/half.js';
 export { floatFeed, idsFeed, readFloat } from './runtime/feeds.js';
-export { loadModelFolder, releaseModel, KIND_BY_CHANNELS } from './model-folder.js';
+export { loadModelFolder, releaseModel, validateModelFolder, isTinyAutoencoderFolder, KIND_BY_CHANNELS } from './model-folder.js';
 export type { LoadedModel, ModelKind, UnetInfo, LoadOptions } from './model-folder.js';
 export { signatureProblems, SIGNATURES } from './signatures.js';
 export { ClipTokenizer } from './tokenizer.js';

@@ -108,8 +108,18 @@ export async function loadModelFolder(dir: string, runtime: DiffusionRuntime, op
   }
   const vaeEncoder = await runtime.open(join(dir, 'vae_encoder', 'model.onnx'));
   const vaeDecoder = await runtime.open(join(dir, 'vae_decoder', 'model.onnx'));
-  validate('vae_encoder', vaeEncoder);
-  validate('vae_decoder', vaeDecoder);
+  if (tiny) {
+    // tiny autoencoders are exported under many names: require one image/latent input and a rank-4 output
+    for (const s of [vaeEncoder, vaeDecoder]) {
+      const problems: string[] = [];
+      if (s.inputs.length !== 1 || s.inputs[0].shape.length !== 4) problems.push(`expected one rank-4 input, found ${s.inputs.map((i) => `'${i.name}' [${i.shape.join(', ')}]`).join(', ') || 'none'}`);
+      if (!s.outputs.some((o) => o.shape.length === 4)) problems.push('expected a rank-4 output');
+      if (problems.length) throw new StudioError('E_MODEL_SIGNATURE', `${s.path}: ${problems.join('; ')}`, { path: s.path, problems });
+    }
+  } else {
+    validate('vae_encoder', vaeEncoder);
+    validate('vae_decoder', vaeDecoder);
+  }
   const encOut = vaeEncoder.outputs.find((o) => o.name === 'latent_parameters' || o.shape[1] === 8) ? 'latent_parameters' : 'latent_sample';
   if (tiny) {
     const range = vaeCfg?.image_range === '-1..1' ? '-1..1' : '0..1';
@@ -159,4 +169,11 @@ export async function loadModelFolder(dir: string, runtime: DiffusionRuntime, op
 /** Release every session of a loaded model. */
 export async function releaseModel(model: LoadedModel, runtime: DiffusionRuntime): Promise<void> {
   for (const s of [model.textEncoder, model.unet, model.vaeEncoder, model.vaeDecoder]) if (s) await runtime.release(s.path);
+}
+
+/** Open, validate and classify a folder, then release its sessions (CLI import/verify). */
+export async function validateModelFolder(dir: string, runtime: DiffusionRuntime): Promise<{ kind: ModelKind; provider: string; unetInfo: UnetInfo | null }> {
+  const m = await loadModelFolder(dir, runtime);
+  await releaseModel(m, runtime);
+  return { kind: m.kind, provider: m.provider, unetInfo: m.unetInfo };
 }
