@@ -1,12 +1,20 @@
-import type { Rational } from '@synthetic-studio/shared';
+import {
+  PREMIERE_TICKS_PER_SECOND,
+  frameToTimecode,
+  secondsToTicks,
+  ticksPerFrame as sharedTicksPerFrame,
+  ticksToFrame,
+  timecodeRate,
+  type Rational,
+} from '@synthetic-studio/shared';
 
 /**
- * Premiere time arithmetic. Premiere counts time in ticks, 254016000000 per second; every common
- * rate has an integer number of ticks per frame. `TickTime.ticksNumber` loses precision past
- * about 9.85 hours, so all frame math here is BigInt on `TickTime.ticks` (a decimal string).
- * (The shared timecode module did not exist when this was written; this is the Premiere-only part.)
+ * Premiere time at the adapter's edge. Premiere counts 254016000000 ticks per second and
+ * `TickTime.ticksNumber` loses precision past about 9.85 hours, so frame math is BigInt on
+ * `TickTime.ticks` (a decimal string), done by the shared timecode module; this file adds what is
+ * Premiere-specific: host float rates → exact rationals, and rounding to the nearest frame.
  */
-export const TICKS_PER_SECOND = 254016000000n;
+export const TICKS_PER_SECOND = PREMIERE_TICKS_PER_SECOND;
 
 /** Whole rates that also exist as NTSC ×1000/1001 variants. */
 const NTSC_BASES = [24, 30, 48, 60, 120];
@@ -28,55 +36,26 @@ export function fpsToRational(fps: number): Rational {
   return { num: num / g, den: 1000 / g };
 }
 
-/** Ticks per frame at `rate` (exact for every rate whose ticks/frame is an integer). */
+/** Ticks per frame at `rate` (throws for a rate that is not a whole number of ticks per frame). */
 export function ticksPerFrame(rate: Rational): bigint {
-  return (TICKS_PER_SECOND * BigInt(rate.den)) / BigInt(rate.num);
+  return sharedTicksPerFrame(rate);
 }
 
 /** Ticks → frame index at `rate`, rounded to the nearest frame (host points sit on frame edges). */
 export function ticksToFrames(ticks: string | bigint, rate: Rational): number {
-  const t = typeof ticks === 'bigint' ? ticks : BigInt(ticks);
-  const num = t * BigInt(rate.num);
-  const den = TICKS_PER_SECOND * BigInt(rate.den);
-  const sign = num < 0n ? -1n : 1n;
-  const abs = num < 0n ? -num : num;
-  return Number(sign * ((abs + den / 2n) / den));
+  return ticksToFrame(ticks, rate, 'round');
 }
 
-/** Frame index → ticks at `rate`, exact. */
+/** Frame count → ticks at `rate` (rounded to a whole tick for exotic rates). */
 export function framesToTicks(frames: number, rate: Rational): bigint {
-  return (BigInt(frames) * TICKS_PER_SECOND * BigInt(rate.den)) / BigInt(rate.num);
+  return secondsToTicks({ num: frames * rate.den, den: rate.num }, 'round');
 }
 
-/** Is `ticks` an exact frame boundary at `rate`? */
-export function isOnFrame(ticks: string | bigint, rate: Rational): boolean {
-  const t = typeof ticks === 'bigint' ? ticks : BigInt(ticks);
-  return (t * BigInt(rate.num)) % (TICKS_PER_SECOND * BigInt(rate.den)) === 0n;
-}
-
-/**
- * Frame count → SMPTE timecode. Drop-frame (";" before frames) for 29.97 and 59.94 when asked:
- * frame labels :00/:01 (or :00–:03 at 59.94) are skipped each minute except every tenth.
- */
+/** Frame count → SMPTE timecode; drop-frame labels (";") only where they exist (29.97/59.94). */
 export function framesToTimecode(frames: number, rate: Rational, dropFrame: boolean): string {
   const nominal = Math.round(rate.num / rate.den);
   const df = dropFrame && rate.den === 1001 && (nominal === 30 || nominal === 60);
-  let f = frames;
-  if (df) {
-    const drop = nominal / 15; // 2 at 29.97, 4 at 59.94
-    const perMinute = nominal * 60 - drop;
-    const perTenMinutes = perMinute * 10 + drop;
-    const tens = Math.floor(f / perTenMinutes);
-    const rem = f % perTenMinutes;
-    f += drop * 9 * tens + (rem > drop ? drop * Math.floor((rem - drop) / perMinute) : 0);
-  }
-  const ff = f % nominal;
-  const totalSeconds = Math.floor(f / nominal);
-  const ss = totalSeconds % 60;
-  const mm = Math.floor(totalSeconds / 60) % 60;
-  const hh = Math.floor(totalSeconds / 3600) % 24;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(hh)}:${p(mm)}:${p(ss)}${df ? ';' : ':'}${p(ff)}`;
+  return frameToTimecode(frames, timecodeRate(rate, df));
 }
 
 function gcd(a: number, b: number): number {
