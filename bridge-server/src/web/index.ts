@@ -10,6 +10,7 @@
  */
 import express, { type Express } from 'express';
 import { mountFileRoutes } from './file-routes.js';
+import { mountMaskRoutes } from './mask-routes.js';
 import { mountMediaRoutes } from './media-routes.js';
 import { mountOutputRoutes } from './output-routes.js';
 import { mountStaticRoutes } from './static-routes.js';
@@ -19,7 +20,8 @@ export type { WebDeps } from './web-deps.js';
 export { buildBrowserBundle, browserBundle, BROWSER_ENTRY, type PanelBundle } from './panel-bundle.js';
 export { listFolder, MEDIA_EXTENSIONS, type FileEntry, type FileListing } from './file-routes.js';
 export { isJobOutputFile } from './output-routes.js';
-export { mountFileRoutes, mountMediaRoutes, mountOutputRoutes, mountStaticRoutes };
+export { renderMaskPreview, type MaskPreviewFrame, type MaskPreviewInput } from './mask-preview.js';
+export { mountFileRoutes, mountMaskRoutes, mountMediaRoutes, mountOutputRoutes, mountStaticRoutes };
 
 export function mountWebRoutes(app: Express, deps: WebDeps): void {
   const pages = express.Router();
@@ -29,6 +31,7 @@ export function mountWebRoutes(app: Express, deps: WebDeps): void {
   const api = express.Router();
   api.use(deps.requireAuth);
   mountMediaRoutes(api, deps);
+  mountMaskRoutes(api, deps);
   mountFileRoutes(api, deps);
   mountOutputRoutes(api, deps);
   app.use('/api', api);
