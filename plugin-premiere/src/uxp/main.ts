@@ -6,9 +6,7 @@ import ppro from 'premierepro';
 import { createPanel, mountPanel, type Panel, type PanelStorage, type MountedPanel } from '@synthetic-studio/shared/panel/index.js';
 import { PremiereHost } from '../premiere/index.js';
 import { bridgeUrl, readEndpoint, writeEndpoint } from '../bridge-endpoint.js';
-
-/** Subprotocol offered on connect: UXP's WebSocket declaration requires one (hosts.md §1.7). */
-const PROTOCOLS = ['synthetic-studio'];
+import { BRIDGE_SUBPROTOCOL, UxpBridgeSocket } from './uxp-runtime.js';
 
 function start(): void {
   const root = document.getElementById('root');
@@ -24,7 +22,7 @@ function start(): void {
     panel?.dispose();
     const endpoint = readEndpoint(storage);
     if (secureBox) secureBox.checked = endpoint.secure;
-    panel = createPanel({ host, bridgeUrl: bridgeUrl(endpoint), storage, protocols: PROTOCOLS, client: { name: 'premiere-panel', version: '0.1.0' } });
+    panel = createPanel({ host, bridgeUrl: bridgeUrl(endpoint), storage, WebSocketImpl: UxpBridgeSocket, protocols: [BRIDGE_SUBPROTOCOL], client: { name: 'premiere-panel', version: '0.1.0' } });
     mounted = mountPanel(root, panel);
   };
   secureBox?.addEventListener('change', () => {
