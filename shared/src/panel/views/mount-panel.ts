@@ -37,7 +37,7 @@ export function mountPanel(root: HTMLElement, panel: Panel, options: MountOption
   const queue = h('div', { 'aria-live': 'polite' });
   const container = h('div', { class: 'ss-panel' },
     options.injectStyles === false ? null : h('style', {}, PANEL_CSS),
-    conn, banner, sel, tabs, settings, maskWrap, gen, h('h2', {}, 'Queue'), queue);
+    conn, sel, tabs, settings, maskWrap, banner, gen, h('h2', {}, 'Queue'), queue);
   root.appendChild(container);
 
   const st = () => panel.store.get();
