@@ -37,7 +37,7 @@ function exactRate(r: Rational): Rational {
 }
 
 function timecodeFrom(tags: Json | undefined): string | null {
-  const tc = tags?.timecode;
+  const tc = tags?.timecode ?? tags?.TIMECODE; // Matroska tags are upper case
   return typeof tc === 'string' && /^\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.]\d{2,3}$/.test(tc) ? tc : null;
 }
 
