@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { frameToTimecode, timecodeRate, timecodeToFrame, type Rational } from '@synthetic-studio/shared';
 import { convertFrames, parseResolveRate, rateFromNumber, sameRate } from '../../src/main/frame-rate.js';
-import type { ResolveApi, WorkflowIntegrationModule } from '../../src/main/resolve-api.js';
+import type { ClipInfo, FolderApi, MediaPoolApi, MediaPoolItemApi, ProjectApi, ProjectManagerApi, ResolveApi, TimelineApi, TimelineItemApi, WorkflowIntegrationModule } from '../../src/main/resolve-api.js';
 
 export type Version = [number, number, number, number, string];
 
@@ -99,7 +99,7 @@ abstract class Obj {
   }
 }
 
-export class MediaPoolItemD extends Obj {
+export class MediaPoolItemD extends Obj implements MediaPoolItemApi {
   constructor(d: ResolveDouble, readonly info: MediaFixture) {
     super(d);
   }
@@ -126,7 +126,7 @@ export class MediaPoolItemD extends Obj {
   GetMarkInOut() { return {}; }
 }
 
-export class FolderD extends Obj {
+export class FolderD extends Obj implements FolderApi {
   readonly clips: MediaPoolItemD[] = [];
   readonly folders: FolderD[] = [];
   constructor(d: ResolveDouble, readonly name: string) {
@@ -138,7 +138,7 @@ export class FolderD extends Obj {
   GetSubFolderList() { return [...this.folders]; }
 }
 
-export class TimelineItemD extends Obj {
+export class TimelineItemD extends Obj implements TimelineItemApi {
   constructor(
     d: ResolveDouble,
     readonly timeline: TimelineD,
@@ -189,10 +189,10 @@ export class TimelineItemD extends Obj {
     return ((s.startIn + s.length + s.tcFrames) * s.fps.den) / s.fps.num;
   }
   GetMediaPoolItem() { return this.media; }
-  GetTrackTypeAndIndex() { return ['video', this.track]; }
+  GetTrackTypeAndIndex(): [string, number] { return ['video', this.track]; }
 }
 
-export class TimelineD extends Obj {
+export class TimelineD extends Obj implements TimelineApi {
   readonly video: TimelineItemD[][];
   playhead: number;
   selected: TimelineItemD[];
@@ -286,7 +286,7 @@ export class TimelineD extends Obj {
   }
 }
 
-export class MediaPoolD extends Obj {
+export class MediaPoolD extends Obj implements MediaPoolApi {
   readonly root: FolderD;
   current: FolderD;
   constructor(d: ResolveDouble, bins: string[]) {
@@ -323,7 +323,7 @@ export class MediaPoolD extends Obj {
     this.d.log('ImportMedia', { count: out.length, folder: this.current.name });
     return out;
   }
-  AppendToTimeline(infos: Array<{ mediaPoolItem: MediaPoolItemD; startFrame: number; endFrame: number; mediaType?: number; trackIndex?: number; recordFrame?: number }>) {
+  AppendToTimeline(infos: ClipInfo[]) {
     const tl = this.d.timeline;
     const v = this.d.version;
     // 21.x rejects the whole batch when any value is fractional.
@@ -371,7 +371,7 @@ function sequenceExists(item: { FilePath: string; StartIndex: number; EndIndex: 
   return true;
 }
 
-export class ProjectD extends Obj {
+export class ProjectD extends Obj implements ProjectApi {
   constructor(d: ResolveDouble, readonly mediaPool: MediaPoolD) {
     super(d);
   }
@@ -383,11 +383,11 @@ export class ProjectD extends Obj {
   SaveProject() { return true; }
 }
 
-export class ProjectManagerD extends Obj {
+export class ProjectManagerD extends Obj implements ProjectManagerApi {
   GetCurrentProject() { return this.d.projectOpen ? this.d.project : null; }
 }
 
-export class ResolveD extends Obj {
+export class ResolveD extends Obj implements ResolveApi {
   GetProjectManager() { return this.d.projectManager; }
   GetProductName() { return this.d.studio ? 'DaVinci Resolve Studio' : 'DaVinci Resolve'; }
   GetVersion() { return [...this.d.version]; }
