@@ -145,7 +145,10 @@ export class DiffusionPipeline {
   async decodeLatents(latents: Float32Array, w: number, h: number, range: PixelRange = '-1..1'): Promise<FloatFrame> {
     const dec = this.model.vaeDecoder;
     const s = this.model.scalingFactor;
-    const out = await dec.run({ latent_sample: floatFeed(dec.inputs[0], latents.map((v) => v / s), [1, 4, h, w]) });
+    const z = new Float32Array(latents.length);
+    const inv = 1 / s;
+    for (let k = 0; k < z.length; k++) z[k] = latents[k] * inv;
+    const out = await dec.run({ latent_sample: floatFeed(dec.inputs[0], z, [1, 4, h, w]) });
     const t = out.sample ?? out[dec.outputs[0].name];
     return planesToFrame(readFloat(t, 'sample'), t.dims[3], t.dims[2], range);
   }

@@ -8,16 +8,24 @@ import { StudioError } from '@synthetic-studio/shared';
 /** '-1..1': x·2−1 (diffusers); 'iclight': x·255/127.5… IC-Light's x/127−1 on 8-bit values; '0..1': as is. */
 export type PixelRange = '-1..1' | '0..1' | 'iclight';
 
+/** Affine maps [0,1] → model range and back: v·scale + offset. */
+function rangeMap(range: PixelRange): { scale: number; offset: number } {
+  if (range === '-1..1') return { scale: 2, offset: -1 };
+  if (range === 'iclight') return { scale: 255 / 127, offset: -1 };
+  return { scale: 1, offset: 0 };
+}
+
 /** RGB planes [3,H,W] of a frame (grey frames are replicated, alpha is ignored). */
 export function frameToPlanes(f: FloatFrame, range: PixelRange): Float32Array {
   const n = f.width * f.height;
   const out = new Float32Array(3 * n);
-  const map = range === '-1..1' ? (v: number) => v * 2 - 1 : range === 'iclight' ? (v: number) => (v * 255) / 127 - 1 : (v: number) => v;
-  for (let p = 0; p < n; p++) {
-    for (let c = 0; c < 3; c++) {
-      const src = f.channels === 1 ? f.data[p] : f.data[p * f.channels + c];
-      out[c * n + p] = map(src);
-    }
+  const { scale, offset } = rangeMap(range);
+  const C = f.channels;
+  const d = f.data;
+  for (let c = 0; c < 3; c++) {
+    const src = C === 1 ? 0 : c;
+    const base = c * n;
+    for (let p = 0, q = src; p < n; p++, q += C) out[base + p] = d[q] * scale + offset;
   }
   return out;
 }
@@ -27,8 +35,15 @@ export function planesToFrame(planes: Float32Array, width: number, height: numbe
   const n = width * height;
   if (planes.length < 3 * n) throw new StudioError('E_INTERNAL', `expected ${3 * n} values, got ${planes.length}`);
   const data = new Float32Array(3 * n);
-  const map = range === '-1..1' ? (v: number) => v / 2 + 0.5 : range === 'iclight' ? (v: number) => ((v + 1) * 127) / 255 : (v: number) => v;
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) data[p * 3 + c] = Math.min(1, Math.max(0, map(planes[c * n + p])));
+  const { scale, offset } = rangeMap(range);
+  const inv = 1 / scale;
+  for (let c = 0; c < 3; c++) {
+    const base = c * n;
+    for (let p = 0, q = c; p < n; p++, q += 3) {
+      const v = (planes[base + p] - offset) * inv;
+      data[q] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
   return { width, height, channels: 3, data };
 }
 

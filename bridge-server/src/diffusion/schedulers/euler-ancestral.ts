@@ -39,7 +39,9 @@ export class EulerAncestralScheduler extends BaseScheduler {
   override scaleModelInput(x: Float32Array, i: number): Float32Array {
     const s = this.sigmas[i];
     const f = 1 / Math.sqrt(s * s + 1);
-    return x.map((v) => v * f);
+    const out = new Float32Array(x.length);
+    for (let k = 0; k < x.length; k++) out[k] = x[k] * f;
+    return out;
   }
 
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource = zeroNoise): StepResult {
