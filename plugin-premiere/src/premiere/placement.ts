@@ -12,7 +12,7 @@ export interface PlaceRequest {
   sourceTrack: number;
 }
 
-export type PlaceResult = { placed: { track: number; start: string } } | { placed: null; warning: string };
+export type PlaceResult = { placed: { track: number; start: string }; warning?: string } | { placed: null; warning: string };
 
 /**
  * Put `clip` on the first video track above the source whose range [start, start+duration) is
@@ -20,7 +20,9 @@ export type PlaceResult = { placed: { track: number; start: string } } | { place
  * clip goes on a new track (an insert at index = track count creates it; insert on an empty new
  * track shifts nothing with limitShift). All reads happen before the lock; the action is created
  * and committed in one lockedAccess + executeTransaction with no await inside, then the result is
- * read back from the track.
+ * read back from the track. What `limitShift` does to other tracks is undocumented, so after an
+ * insert the existing tracks are compared with a snapshot and any shift is reported (one Undo
+ * reverts the whole placement).
  */
 export async function placeAbove(ppro: Ppro, project: Project, sequence: Sequence, req: PlaceRequest): Promise<PlaceResult> {
   const start = BigInt(req.startTicks);
@@ -35,10 +37,11 @@ export async function placeAbove(ppro: Ppro, project: Project, sequence: Sequenc
     }
   }
 
+  const newTrack = target >= trackCount;
+  const before = newTrack ? await snapshot(ppro, sequence, trackCount) : '';
   const editor = ppro.SequenceEditor.getEditor(sequence);
   const projectItem = ppro.ProjectItem.cast(req.clip);
   const time = ppro.TickTime.createWithTicks(start.toString());
-  const newTrack = target >= trackCount;
   let committed = false;
   project.lockedAccess(() => {
     // Audio track index 0: the bridge's results carry no audio, so nothing lands on A1.
@@ -53,7 +56,22 @@ export async function placeAbove(ppro: Ppro, project: Project, sequence: Sequenc
 
   const found = await readBack(ppro, sequence, target, start, await req.clip.getMediaFilePath());
   if (!found) return { placed: null, warning: `The result was placed but could not be found on V${target + 1} at the expected time; check the timeline.` };
-  return { placed: { track: target, start: start.toString() } };
+  const placed = { track: target, start: start.toString() };
+  if (newTrack && (await snapshot(ppro, sequence, trackCount)) !== before) {
+    return { placed, warning: `Placing the result on a new track V${target + 1} moved clips on other tracks; use Edit → Undo "${UNDO_PLACE}" if that is not wanted.` };
+  }
+  return { placed };
+}
+
+/** Every clip's track, start and end on the first `tracks` video tracks, as one comparable string. */
+async function snapshot(ppro: Ppro, sequence: Sequence, tracks: number): Promise<string> {
+  const parts: string[] = [];
+  for (let t = 0; t < tracks; t++) {
+    for (const item of (await sequence.getVideoTrack(t)).getTrackItems(ppro.Constants.TrackItemType.CLIP, false)) {
+      parts.push(`${t}:${(await item.getStartTime()).ticks}-${(await item.getEndTime()).ticks}`);
+    }
+  }
+  return parts.sort().join(',');
 }
 
 async function rangeIsEmpty(ppro: Ppro, sequence: Sequence, track: number, start: bigint, end: bigint): Promise<boolean> {

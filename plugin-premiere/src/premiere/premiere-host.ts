@@ -63,7 +63,7 @@ export class PremiereHost implements HostAdapter {
       sourceTrack: sel.placement.track,
     });
     if (placed.placed) report.placed = placed.placed;
-    else warnings.push(placed.warning);
+    if (placed.warning) warnings.push(placed.warning);
     if (movies.length > 1) warnings.push(`Only the first of ${movies.length} results was placed on the timeline; the others are in the bin.`);
     return report;
   }

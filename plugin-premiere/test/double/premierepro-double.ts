@@ -92,6 +92,8 @@ export interface DoubleOptions {
   noProject?: boolean;
   /** Make executeTransaction return false (host refuses the edit). */
   failTransactions?: boolean;
+  /** Insert edits ripple every track, not only the target (limitShift's effect is undocumented). */
+  insertShiftsAllTracks?: boolean;
 }
 
 type Listener = (event?: object) => void;
@@ -390,7 +392,8 @@ class DSequence implements Partial<Sequence> {
   /** Insert: items at or after `start` on the track move right by the clip's length. */
   insert(track: DTrack, clip: DClip, start: bigint): void {
     const length = clip.durationTicks();
-    for (const i of track.items) {
+    const shifted = this.host.options.insertShiftsAllTracks ? this.tracks.flatMap((t) => t.items) : track.items;
+    for (const i of shifted) {
       if (i.start >= start) {
         i.start += length;
         i.end += length;

@@ -114,9 +114,21 @@ describe('place on the track above', () => {
     const { double, host, selection } = await setup(seq, [], { [result]: { fps: 30000 / 1001, frames: 90, width: 3840, height: 2160 } });
     const report = await host.importResult([output(result, 90, { num: 30000, den: 1001 })], { bin: RESULTS_BIN, placeAbove: true, selection });
     assert.deepEqual(report.placed, { track: 3, start: (17982n * tpf).toString() });
+    assert.deepEqual(report.warnings, []);
     assert.equal(double.timeline().length, 4);
     assert.equal(double.timeline()[2]![0]!.path, '/m/busy.mov');
     assert.equal(double.timeline()[2]![0]!.start, 17000n * tpf);
+  });
+
+  it('reports clips moved by the new-track insert, so the editor can undo it', async () => {
+    const seq = sequence2997DF();
+    seq.tracks.push([{ name: 'busy', media: { path: '/m/busy.mov', fps: 30000 / 1001, frames: 100000, width: 64, height: 36 }, start: 17000, in: 0, out: 5000 }]);
+    const result = '/out/r.mov';
+    const { double, host, selection } = await setup(seq, [], { [result]: { fps: 30000 / 1001, frames: 90, width: 64, height: 36 } }, { insertShiftsAllTracks: true });
+    const report = await host.importResult([output(result, 90, { num: 30000, den: 1001 })], { bin: RESULTS_BIN, placeAbove: true, selection });
+    assert.equal(report.placed?.track, 3);
+    assert.match(report.warnings.join(' '), /moved clips on other tracks.*Undo/);
+    assert.notEqual(double.timeline()[1]![0]!.start, 17982n * 8475667200n);
   });
 
   it('offsets an output that starts later in the source (extend) by its first frame', async () => {
