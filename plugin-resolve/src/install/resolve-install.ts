@@ -76,7 +76,10 @@ export async function installResolvePlugin(o: InstallOptions): Promise<InstallRe
   const candidates = o.from ? [o.from] : nativeModuleCandidates(o);
   const native = candidates.find((c) => exists(c)) ?? null;
   const steps: InstallStep[] = [];
-  if (exists(target)) steps.push({ op: 'remove', to: target });
+  if (exists(target)) {
+    assertOurs(target, o.platform);
+    steps.push({ op: 'remove', to: target });
+  }
   steps.push({ op: 'build', to: target });
   for (const f of PLUGIN_FILES) steps.push({ op: 'write', to: path.join(target, f) });
   steps.push({ op: 'write', to: path.join(target, BRIDGE_LINK_FILE) });
@@ -112,16 +115,21 @@ export async function installResolvePlugin(o: InstallOptions): Promise<InstallRe
   return { target, steps, messages, nativeModule: native };
 }
 
+/** Refuse to replace or remove a folder whose manifest names another plugin. */
+function assertOurs(target: string, platform: NodeJS.Platform): void {
+  const manifest = pathFor(platform).join(target, 'manifest.xml');
+  if (!existsSync(manifest)) return; // a half-installed folder of ours, or an empty one
+  if (parseManifestXml(readFileSync(manifest, 'utf8')).id !== PLUGIN_ID) {
+    throw new InstallError(`${target} is not a Synthetic Studio plugin folder (its manifest.xml has another Id); not touching it.`);
+  }
+}
+
 /** Remove the plugin folder, but only when its manifest says it is ours. */
 export function uninstallResolvePlugin(o: Omit<InstallOptions, 'bridge' | 'from'>): InstallResult {
-  const path = pathFor(o.platform);
   const exists = o.exists ?? existsSync;
   const target = pluginTarget({ ...o, bridge: { url: '' } });
   if (!exists(target)) return { target, steps: [], messages: [`Nothing to remove: ${target} does not exist.`], nativeModule: null };
-  const manifest = path.join(target, 'manifest.xml');
-  if (!o.dryRun && (!existsSync(manifest) || parseManifestXml(readFileSync(manifest, 'utf8')).id !== PLUGIN_ID)) {
-    throw new InstallError(`${target} is not a Synthetic Studio plugin folder (its manifest.xml has another Id); not removing it.`);
-  }
+  assertOurs(target, o.platform);
   const steps: InstallStep[] = [{ op: 'remove', to: target }];
   if (!o.dryRun) {
     try {

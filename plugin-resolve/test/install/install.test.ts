@@ -88,11 +88,12 @@ describe('install resolve into a temporary folder (real)', () => {
     assert.equal(existsSync(dir), false);
   });
 
-  it('uninstall refuses a folder that is not ours', () => {
+  it('install and uninstall refuse a folder that is not ours', async () => {
     const dest = join(tmp, 'foreign');
     mkdirSync(join(dest, 'com.syntheticstudio.resolve'), { recursive: true });
     writeFileSync(join(dest, 'com.syntheticstudio.resolve', 'manifest.xml'), '<BlackmagicDesign><Plugin><Id>com.other</Id></Plugin></BlackmagicDesign>');
     assert.throws(() => uninstallResolvePlugin({ platform: process.platform, env: {}, home: tmp, dest }), /not a Synthetic Studio plugin/);
+    await assert.rejects(installResolvePlugin({ platform: process.platform, env: {}, home: tmp, dest, bridge }), /not a Synthetic Studio plugin/);
     assert.ok(existsSync(join(dest, 'com.syntheticstudio.resolve', 'manifest.xml')));
   });
 

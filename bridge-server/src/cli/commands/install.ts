@@ -59,6 +59,9 @@ async function runInstall(io: InstallIo, name: string, opts: InstallCliOptions):
   const common = { ...p, ...(dest ? { dest } : {}), dryRun: Boolean(opts.dryRun), bridge };
   const r = target(name) === 'resolve' ? await installResolvePlugin({ ...common, ...(opts.from ? { from: path.resolve(opts.from) } : {}) }) : installResolveScript(common);
   report(io, r, Boolean(opts.dryRun));
+  if (process.env.SUDO_USER && !opts.configDir) {
+    io.out(`Installed with sudo: the panel reads the bridge token from ${bridge.tokenFile}. If that is not ${process.env.SUDO_USER}'s config folder, rerun with --config-dir, or pair the panel with the code the bridge prints.\n`);
+  }
 }
 
 function runUninstall(io: InstallIo, name: string, opts: InstallCliOptions): void {
