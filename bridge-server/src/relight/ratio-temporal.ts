@@ -33,11 +33,11 @@ export function carryRatio(port: TemporalPort, ratio: RatioMap, flowTtoS: FlowFi
 }
 
 export interface StabilizerOptions {
-  /** Weight of the flow-warped history (0 = none, 0.9 = very sticky). Default 0.6. */
+  /** Weight of the flow-warped history (0 = none, 0.9 = very sticky). Default 0.75. */
   memory?: number;
   /**
    * Log-ratio change treated as a real change of light (the subject turned): history weight
-   * falls as exp(-(Δ/τ)²). Default 0.2.
+   * falls as exp(-(Δ/τ)²). Default 0.3.
    */
   tau?: number;
 }
@@ -55,8 +55,8 @@ export class RatioStabilizer {
   private readonly tau: number;
 
   constructor(private readonly port: TemporalPort, opts: StabilizerOptions = {}) {
-    this.memory = opts.memory ?? 0.6;
-    this.tau = opts.tau ?? 0.2;
+    this.memory = opts.memory ?? 0.75;
+    this.tau = opts.tau ?? 0.3;
   }
 
   reset(): void {

@@ -1,6 +1,7 @@
 import type { TaskName } from '@synthetic-studio/shared';
 import type { TaskDefinition } from './task.js';
 import { copyTask } from './copy.js';
+import { relightTask } from './relight.js';
 
 /** A task definition for any task name (the union keeps each task's request type precise). */
 export type AnyTaskDefinition = { [T in TaskName]: TaskDefinition<T> }[TaskName];
@@ -11,6 +12,7 @@ export type TaskRegistry = ReadonlyMap<TaskName, AnyTaskDefinition>;
 /** The tasks shipped with the bridge, in the order panels list them. */
 export const BUILTIN_TASKS: readonly AnyTaskDefinition[] = [
   copyTask,
+  relightTask,
 ];
 
 export function createTaskRegistry(tasks: readonly AnyTaskDefinition[] = BUILTIN_TASKS): TaskRegistry {
