@@ -53,6 +53,13 @@ export async function importIntoBin(ppro: Ppro, project: Project, bin: FolderIte
     const original = wanted.get(normalisePath(await clip.getMediaFilePath()));
     if (original !== undefined && !found.has(original)) found.set(original, clip);
   }
+  // Premiere may file an item elsewhere (e.g. the media was already in the project): look everywhere.
+  if (found.size < paths.length) {
+    for (const clip of await clipsUnder(ppro, await project.getRootItem())) {
+      const original = wanted.get(normalisePath(await clip.getMediaFilePath()));
+      if (original !== undefined && !found.has(original)) found.set(original, clip);
+    }
+  }
   const missing = paths.filter((p) => !found.has(p));
   if (missing.length) throw new StudioError('E_HOST_REFUSED', `Imported, but cannot find the new item for ${missing.join(', ')} in the bin.`, { missing });
   return found;
@@ -64,6 +71,26 @@ async function clipsIn(ppro: Ppro, bin: FolderItem): Promise<ClipProjectItem[]> 
     if (item.type !== ppro.ProjectItem.TYPE_CLIP && item.type !== ppro.ProjectItem.TYPE_FILE) continue;
     const clip = ppro.ClipProjectItem.cast(item);
     if (clip) out.push(clip);
+  }
+  return out;
+}
+
+/** Every clip in `folder` and its sub-bins (breadth first, bounded so a huge project cannot stall the panel). */
+async function clipsUnder(ppro: Ppro, folder: FolderItem, limit = 5000): Promise<ClipProjectItem[]> {
+  const out: ClipProjectItem[] = [];
+  const queue: FolderItem[] = [folder];
+  let seen = 0;
+  while (queue.length && seen < limit) {
+    for (const item of await queue.shift()!.getItems()) {
+      if (++seen > limit) break;
+      if (item.type === ppro.ProjectItem.TYPE_BIN) {
+        const bin = ppro.FolderItem.cast(item);
+        if (bin) queue.push(bin);
+        continue;
+      }
+      const clip = ppro.ClipProjectItem.cast(item);
+      if (clip) out.push(clip);
+    }
   }
   return out;
 }

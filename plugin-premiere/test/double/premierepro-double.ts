@@ -92,6 +92,8 @@ export interface DoubleOptions {
   noProject?: boolean;
   /** Make executeTransaction return false (host refuses the edit). */
   failTransactions?: boolean;
+  /** Imported items land in the root bin whatever bin was asked for. */
+  importIntoRoot?: boolean;
   /** Insert edits ripple every track, not only the target (limitShift's effect is undocumented). */
   insertShiftsAllTracks?: boolean;
 }
@@ -545,8 +547,9 @@ class DProject implements Partial<Project> {
   async importFiles(filePaths: string[], suppressUI?: boolean, targetBin?: ProjectItem, asNumberedStills?: boolean): Promise<boolean> {
     // Reported host behaviour: an explicit undefined bin is rejected, null means the default bin.
     if (arguments.length >= 3 && targetBin === undefined) throw new Error('Illegal Parameter type');
-    const bin = targetBin === null || targetBin === undefined ? this.root : unwrap<DFolder>(targetBin);
+    let bin = targetBin === null || targetBin === undefined ? this.root : unwrap<DFolder>(targetBin);
     if (!(bin instanceof DFolder)) throw new Error('Illegal Parameter type');
+    if (this.host.options.importIntoRoot) bin = this.root;
     if (!Array.isArray(filePaths) || filePaths.some((p) => typeof p !== 'string')) throw new Error('Illegal Parameter type');
     void suppressUI;
     void asNumberedStills;
@@ -617,8 +620,10 @@ export interface PremiereDouble {
   violations: string[];
   /** Fire a host event (e.g. `Constants.SequenceEvent.SELECTION_CHANGED`). */
   emit(eventName: unknown, payload?: object): void;
-  /** Inspect the timeline: per video track, the items as {path, start, end} ticks. */
-  timeline(): Array<Array<{ path: string; start: bigint; end: bigint }>>;
+  /** Inspect a timeline (default: the active sequence): per video track, the items as {path, start, end} ticks. */
+  timeline(sequenceIndex?: number): Array<Array<{ path: string; start: bigint; end: bigint }>>;
+  /** Make another sequence active (as when the editor switches timelines); null closes all. */
+  activate(sequenceIndex: number | null): void;
   /** Names of the bins at the project root and the media paths in each. */
   bins(): Map<string, string[]>;
   /** Change what is selected: one flag per item, track by track. */
@@ -725,13 +730,17 @@ export function createPremiereDouble(fixture: ProjectFixture, options: DoubleOpt
     undoLog: host.undoLog,
     violations: host.violations,
     emit: (name, payload) => host.emit(name, payload),
-    timeline: () => (seq()?.tracks ?? []).map((t) => [...t.items].sort((a, b) => (a.start < b.start ? -1 : 1)).map((i) => ({ path: i.clip.media.path, start: i.start, end: i.end }))),
+    timeline: (i) => ((i === undefined ? seq() : project.sequences[i])?.tracks ?? []).map((t) => [...t.items].sort((a, b) => (a.start < b.start ? -1 : 1)).map((i) => ({ path: i.clip.media.path, start: i.start, end: i.end }))),
     bins: () => new Map(project.root.items.filter((i): i is DFolder => i instanceof DFolder).map((b) => [b.name, b.items.filter((i): i is DClip => i instanceof DClip).map((c) => c.media.path)])),
     select: (track, item) => {
       for (const t of seq()?.tracks ?? []) for (const i of t.items) i.flags.selected = false;
       const target = seq()?.tracks[track]?.items[item];
       if (!target) throw new Error(`no item ${item} on track ${track}`);
       target.flags.selected = true;
+    },
+    activate: (i) => {
+      project.active = i === null ? null : project.sequences[i]!;
+      host.emit(Constants.SequenceEvent.ACTIVATED, {});
     },
     listenerCount: () => [...host.listeners.values()].reduce((n, s) => n + s.size, 0),
   };

@@ -58,6 +58,14 @@ describe('import into the "Synthetic Studio" bin', () => {
     assert.equal(await found.get(win)?.getMediaFilePath(), 'c:/users/ed/out/interview_relight_v001.mov');
   });
 
+  it('finds the imported item outside the bin when Premiere files it elsewhere', async () => {
+    const { double, host, selection } = await setup(sequence25(), [], { [RESULT]: RESULT_MEDIA }, { importIntoRoot: true });
+    const report = await host.importResult([output(RESULT, 50)], { bin: RESULTS_BIN, placeAbove: true, selection });
+    assert.deepEqual(report.imported, [RESULT]);
+    assert.equal(report.placed?.track, 2);
+    assert.deepEqual(double.bins().get(RESULTS_BIN), []);
+  });
+
   it('reports a failed import as an error with a code', async () => {
     const { host, selection } = await setup(sequence25());
     await assert.rejects(host.importResult([output('/missing.mov', 5)], { bin: RESULTS_BIN, placeAbove: false, selection }), (e: { code?: string }) => e.code === 'E_HOST_REFUSED');
@@ -129,6 +137,20 @@ describe('place on the track above', () => {
     assert.equal(report.placed?.track, 3);
     assert.match(report.warnings.join(' '), /moved clips on other tracks.*Undo/);
     assert.notEqual(double.timeline()[1]![0]!.start, 17982n * 8475667200n);
+  });
+
+  it('places into the sequence the clip was selected in, even after the editor switched sequences', async () => {
+    const double = createPremiereDouble({ ...projectWith(sequence25()), sequences: [sequence25(), sequence23976()] }, { resolveMedia: disk({ [RESULT]: RESULT_MEDIA }) });
+    const host = new PremiereHost(double.ppro);
+    const selection = (await host.getSelection()).selection!;
+    double.activate(1);
+    const report = await host.importResult([output(RESULT, 50)], { bin: RESULTS_BIN, placeAbove: true, selection });
+    assert.deepEqual(report.placed, { track: 2, start: (250n * TPF25).toString() });
+    assert.equal(double.timeline(0)[2]![0]!.path, RESULT);
+    assert.deepEqual(double.timeline(1)[1], [], 'the now-active sequence is untouched');
+    double.activate(null);
+    const second = await host.importResult([output(RESULT, 50)], { bin: RESULTS_BIN, placeAbove: true, selection });
+    assert.equal(second.placed?.track, 3, 'still placed into the original sequence, on the next free track');
   });
 
   it('offsets an output that starts later in the source (extend) by its first frame', async () => {
