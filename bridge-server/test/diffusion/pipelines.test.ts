@@ -197,3 +197,29 @@ test('tiled processing covers large frames and blends seams; tiled relight keeps
   assert.ok(new Set(tiles).size === planTiles(160, 96, { tile: 64, overlap: 16 }).length);
   assert.ok(finite(out));
 });
+
+test('IC-Light fbc (12 channels: noisy + foreground + background) and an LCM-distilled UNet (timestep_cond, no CFG batch)', async () => {
+  const { buildPipelineFolder, FIXTURE_SPECS } = await import('@synthetic-studio/models');
+  const { join } = await import('node:path');
+  const fbcDir = join(fx.root, 'fbc');
+  buildPipelineFolder(fbcDir, { ...FIXTURE_SPECS['ic-light-fc'], inChannels: 12, precision: 'fp32' }, 3);
+  const fbc = await DiffusionPipeline.load(fbcDir, rt);
+  assert.equal(fbc.kind, 'ic-light-fbc');
+  const fg = picture(64, 64);
+  await assert.rejects(fbc.relight({ foreground: fg, prompt: 'x', seed: 1, steps: 2 }), /background/);
+  const bgA = { ...fg, data: new Float32Array(fg.data.length).fill(0.2) };
+  const bgB = { ...fg, data: new Float32Array(fg.data.length).fill(0.8) };
+  const a = await fbc.relight({ foreground: fg, background: bgA, prompt: 'x', seed: 1, steps: 3, guidance: 7 });
+  const b = await fbc.relight({ foreground: fg, background: bgB, prompt: 'x', seed: 1, steps: 3, guidance: 7 });
+  assert.notDeepEqual(a.data, b.data, 'the background block reaches the UNet');
+
+  const lcmDir = join(fx.root, 'lcm');
+  buildPipelineFolder(lcmDir, { ...FIXTURE_SPECS['sd'], timestepCondDim: 32 }, 4);
+  const lcm = await DiffusionPipeline.load(lcmDir, rt);
+  assert.equal(lcm.model.unetInfo!.timestepCondDim, 32);
+  const calls0 = lcm.unetCalls;
+  const g2 = await lcm.img2img({ image: fg, prompt: 'x', seed: 1, steps: 4, strength: 1, guidance: 2, scheduler: 'lcm' });
+  const g8 = await lcm.img2img({ image: fg, prompt: 'x', seed: 1, steps: 4, strength: 1, guidance: 8, scheduler: 'lcm' });
+  assert.equal(lcm.unetCalls - calls0, 8, 'one B=1 call per step');
+  assert.notDeepEqual(g2.data, g8.data, 'guidance goes in through timestep_cond');
+});

@@ -93,8 +93,14 @@ test('a failing execution provider falls back to the next and says which runs', 
   const r2 = new DiffusionRuntime({ mode: 'in-process', providers: ['cuda'] });
   const s2 = await r2.open(join(fx.sd, 'vae_decoder', 'model.onnx'));
   assert.ok(s2.provider === 'cuda' || (s2.provider === 'cpu' && s2.attempts[0].ok === false));
+  // a provider that is not compiled in (CoreML on Linux) is reported as skipped, not silently dropped
+  const r3 = new DiffusionRuntime({ mode: 'in-process', providers: [process.platform === 'darwin' ? 'dml' : 'coreml'] });
+  const s3 = await r3.open(join(fx.sd, 'vae_decoder', 'model.onnx'));
+  assert.equal(s3.provider, 'cpu');
+  assert.match(s3.attempts[0].error!, /not available in this onnxruntime build/);
   await r.dispose();
   await r2.dispose();
+  await r3.dispose();
 });
 
 test('sessions are cached and released', async () => {
@@ -145,4 +151,28 @@ test('half-precision bit patterns', () => {
   assert.equal(f32ToF16Bits(1 + 3 * 2 ** -11), 0x3c02, 'tie rounds to even (up)');
   const all = new Uint16Array(0x7c00).map((_, i) => i);
   assert.deepEqual(toHalf(fromHalf(all)), all, 'every finite positive half round-trips');
+});
+
+test('worker mode keeps the event loop free while a UNet runs', async () => {
+  const { unet, WeightRng } = await import('@synthetic-studio/models');
+  const p = join(fx.root, 'wide-unet.onnx');
+  writeFileSync(p, unet(new WeightRng(1), { inChannels: 4, flavour: 'optimum', timestepRank: 0, precision: 'fp32', width: 96 }).model);
+  const w = new DiffusionRuntime({ mode: 'worker', intraOpThreads: 1 });
+  const s = await w.open(p);
+  const feeds = {
+    sample: { type: 'float32' as const, dims: [2, 4, 96, 96], data: new Float32Array(2 * 4 * 96 * 96).fill(0.5) },
+    timestep: { type: 'float32' as const, dims: [], data: Float32Array.of(500) },
+    encoder_hidden_states: { type: 'float32' as const, dims: [2, 77, 768], data: new Float32Array(2 * 77 * 768).fill(0.1) },
+  };
+  await s.run(feeds); // warm-up
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 2);
+  const t0 = performance.now();
+  await s.run(feeds);
+  const ms = performance.now() - t0;
+  clearInterval(timer);
+  await w.dispose();
+  // the run lasts many timer periods; on the main thread it would block every tick until it returned
+  console.log(`worker run ${ms.toFixed(0)} ms, ${ticks} ticks`);
+  if (ms > 20) assert.ok(ticks >= 2, `${ticks} timer ticks during a ${ms.toFixed(0)} ms run`);
 });

@@ -37,14 +37,24 @@ export function ortSessionOptions(opts: SessionOptions, provider: ExecutionProvi
   return o;
 }
 
+/**
+ * Try each provider of the chain. `available` lists the providers compiled into the installed
+ * onnxruntime (ort.listSupportedBackends()); others are skipped with a reason, because onnxruntime
+ * would silently drop them and we would misreport what runs.
+ */
 export async function createWithFallback(
   factory: SessionFactory,
   path: string,
   opts: SessionOptions,
+  available?: readonly string[],
 ): Promise<{ session: OrtSessionLike; provider: ExecutionProvider; attempts: ProviderAttempt[] }> {
   const attempts: ProviderAttempt[] = [];
   let lastError: unknown;
   for (const provider of providerChain(opts.providers)) {
+    if (available && provider !== 'cpu' && !available.includes(provider)) {
+      attempts.push({ provider, ok: false, error: `not available in this onnxruntime build on ${process.platform}/${process.arch} (available: ${available.join(', ')})` });
+      continue;
+    }
     try {
       const session = await factory(path, ortSessionOptions(opts, provider));
       attempts.push({ provider, ok: true });

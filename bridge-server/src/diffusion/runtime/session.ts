@@ -69,13 +69,22 @@ class InProcessSession implements ModelSession {
   }
 }
 
+/** Execution providers compiled into the installed onnxruntime-node (CUDA may still fail to load). */
+export function availableProviders(): string[] {
+  try {
+    return ort.listSupportedBackends().map((b: { name: string }) => b.name);
+  } catch {
+    return ['cpu'];
+  }
+}
+
 const defaultFactory: SessionFactory = (path, options) => ort.InferenceSession.create(path, options) as unknown as Promise<OrtSessionLike>;
 
 /** Open a model in this thread, with provider fallback. `factory` is injectable for tests. */
 export async function openSession(path: string, opts: SessionOptions = {}, factory: SessionFactory = defaultFactory): Promise<ModelSession> {
   if (!existsSync(path)) throw new StudioError('E_MODEL_MISSING', `model file not found: ${path}`, { path });
   try {
-    const { session, provider, attempts } = await createWithFallback(factory, path, opts);
+    const { session, provider, attempts } = await createWithFallback(factory, path, opts, factory === defaultFactory ? availableProviders() : undefined);
     return new InProcessSession(path, session, provider, attempts);
   } catch (e) {
     throw loadError(path, e, (e as { attempts?: ProviderAttempt[] }).attempts ?? []);
@@ -131,7 +140,7 @@ export class InferenceWorker {
       return { ...r, sessionId: r.sessionId, run: () => Promise.reject(new Error('unused')), release: () => this.call({ op: 'release', sessionId: r.sessionId }) } as OrtSessionLike & { sessionId: number };
     };
     try {
-      const { session, provider, attempts } = await createWithFallback(factory, path, opts);
+      const { session, provider, attempts } = await createWithFallback(factory, path, opts, availableProviders());
       return new WorkerSession(this, path, (session as OrtSessionLike & { sessionId: number }).sessionId, provider, attempts, metadata(session, 'input'), metadata(session, 'output'));
     } catch (e) {
       throw loadError(path, e, (e as { attempts?: ProviderAttempt[] }).attempts ?? []);
