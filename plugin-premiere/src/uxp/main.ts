@@ -12,7 +12,7 @@ function start(): void {
   const root = document.getElementById('root');
   const secureBox = document.getElementById('secure') as HTMLInputElement | null;
   if (!root) throw new Error('index.html has no #root');
-  const storage: PanelStorage = window.localStorage;
+  const storage: PanelStorage = localStorage;
   const host = new PremiereHost(ppro);
 
   let panel: Panel | null = null;
