@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { SERVER_VERSION } from '../server/index.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerJobsCommand } from './commands/jobs.js';
 import { registerRunCommand } from './commands/run.js';
@@ -9,8 +10,8 @@ import { registerSampleCommand } from './commands/sample.js';
 import { registerServeCommand } from './commands/serve.js';
 
 /** Commands of this folder that program.ts wires explicitly (the spine's own). */
-const WIRED: ((program: Command) => void)[] = [registerServeCommand, registerRunCommand, registerJobsCommand, registerDoctorCommand, registerSampleCommand];
-const WIRED_FILES = new Set(['serve', 'run', 'jobs', 'doctor', 'sample']);
+const WIRED: ((program: Command) => void)[] = [registerServeCommand, registerRunCommand, registerJobsCommand, registerDoctorCommand, registerSampleCommand, registerDemoCommand];
+const WIRED_FILES = new Set(['serve', 'run', 'jobs', 'doctor', 'sample', 'demo']);
 
 /**
  * The whole CLI. The spine's commands are wired above; every other `commands/<name>.ts` (models,
