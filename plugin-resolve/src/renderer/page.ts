@@ -54,8 +54,9 @@ export async function startResolvePage(options: ResolvePageOptions): Promise<voi
   const storage = options.storage ?? window.localStorage;
   const cfg = await api.bridgeConfig();
   const bridge = cfg.ok ? cfg.value : { url: 'http://127.0.0.1:7788' };
-  // The installer links the plugin to this machine's bridge token: no pairing step needed.
-  if (bridge.token && !storage.getItem(TOKEN_KEY)) storage.setItem(TOKEN_KEY, bridge.token);
+  // The installer links the plugin to this machine's bridge token file: no pairing step needed,
+  // and a re-created token is picked up at the next start.
+  if (bridge.token && storage.getItem(TOKEN_KEY) !== bridge.token) storage.setItem(TOKEN_KEY, bridge.token);
   const panel = createPanel({
     host,
     bridgeUrl: bridge.url,

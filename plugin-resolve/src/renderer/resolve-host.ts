@@ -1,5 +1,5 @@
 import { StudioError, type HostAdapter, type HostCapabilities, type ImportOptions, type ImportReport, type JobOutput } from '@synthetic-studio/shared';
-import type { Envelope, ResolvePreloadApi, SelectionResult } from '../plugin/ipc.js';
+import type { Envelope, ResolvePreloadApi, SelectionRequest, SelectionResult } from '../plugin/ipc.js';
 
 export interface ResolveHostOptions {
   /** Resolve has no selection events (hosts.md 2.3): poll this often while someone listens. */
@@ -40,7 +40,6 @@ export class ResolveHost implements HostAdapter {
   /** Choose the track read for "clip under the playhead" (undefined: Resolve's current video item). */
   setFallbackTrack(track: number | undefined): void {
     this.fallback = track;
-    this.lastKey = null;
     for (const l of this.listeners) l();
   }
 
@@ -48,9 +47,15 @@ export class ResolveHost implements HostAdapter {
     return this.fallback;
   }
 
+  private request(): SelectionRequest {
+    return this.fallback !== undefined ? { fallbackTrack: this.fallback } : {};
+  }
+
   async getSelection(): Promise<SelectionResult> {
-    const request = this.fallback !== undefined ? { fallbackTrack: this.fallback } : {};
-    return unwrap(await this.api.getSelection(request));
+    const env = await this.api.getSelection(this.request());
+    // What the panel last saw: polls report a change against this.
+    this.lastKey = JSON.stringify(env);
+    return unwrap(env);
   }
 
   async importResult(outputs: JobOutput[], options: ImportOptions): Promise<ImportReport> {
@@ -74,14 +79,16 @@ export class ResolveHost implements HostAdapter {
     };
   }
 
-  /** One poll: notify listeners when what getSelection returns has changed. */
+  /** One poll: notify listeners when Resolve's answer differs from what the panel last saw. */
   async check(): Promise<void> {
     if (this.polling) return; // a slow Resolve must not stack up polls
     this.polling = true;
     try {
-      const key = JSON.stringify(await this.api.getSelection(this.fallback !== undefined ? { fallbackTrack: this.fallback } : {}));
-      if (this.lastKey !== null && key !== this.lastKey) for (const l of this.listeners) l();
-      this.lastKey = key;
+      const key = JSON.stringify(await this.api.getSelection(this.request()));
+      if (key !== this.lastKey) {
+        this.lastKey = key;
+        for (const l of this.listeners) l();
+      }
     } finally {
       this.polling = false;
     }

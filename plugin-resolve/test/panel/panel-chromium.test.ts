@@ -31,12 +31,14 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
   let double: ResolveDouble;
   // Results are written beside the source: work on a copy in a temporary folder, never in shared/.
   let clip: string;
+  let pluginDir: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ss-resolve-panel-'));
     mkdirSync(join(dir, 'media'));
     clip = join(dir, 'media', 'car clip.mp4');
     copyFileSync(sharedClip, clip);
+    pluginDir = await buildResolvePlugin(join(dir, 'com.syntheticstudio.resolve'));
     bridge = await startBridge({ port: 0, configDir: join(dir, 'cfg'), dataDir: join(dir, 'data'), concurrency: 1 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -49,25 +51,10 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('completes a job and imports + places the result through the preload API', async () => {
-    const pluginDir = await buildResolvePlugin(join(dir, 'com.syntheticstudio.resolve'));
-
-    // 24 fps timeline at 01:00:00:00; the clip on V1 is the real 8 fps test clip, frames [2, 6).
-    const fx = loadFixture('timeline-24');
-    fx.media[0] = { id: 'A', name: 'car clip.mp4', path: clip, fps: 8, startTC: '00:00:00:00', frames: 16, resolution: '512x512' };
-    fx.timeline.video[0]![0] = { media: 'A', start: 86400, duration: 12, leftOffset: 6 };
-    // Resolve reads imported media itself; here the bridge's own job records say what it wrote.
-    double = makeDouble(fx, {
-      probe: (path) => {
-        const out = bridge.jobs.list().flatMap((j) => j.outputs).find((o) => o.path === path);
-        return out ? { fps: out.fps.num / out.fps.den, frames: out.frames, resolution: `${out.width}x${out.height}` } : null;
-      },
-    });
-    const dailies = double.mediaPool.AddSubFolder(double.mediaPool.root, 'Dailies');
-    double.mediaPool.current = dailies;
-
+  /** A page with the double behind the preload API, as main.js would serve it. */
+  async function openPanel(pluginDir: string, d: ResolveDouble) {
     // What main.js does: ResolveService over WorkflowIntegration.node, bridge config and fetch.
-    const service = new ResolveService(() => connectResolve(double.module, PLUGIN_ID));
+    const service = new ResolveService(() => connectResolve(d.module, PLUGIN_ID));
     const config = { url: bridge.url, token: bridge.token };
     const api: ResolvePreloadApi = {
       getSelection: (r) => service.getSelection(r),
@@ -107,8 +94,26 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
       route.onMessage((m) => (upstream.readyState === WebSocket.OPEN ? upstream.send(String(m)) : pending.push(String(m))));
       route.onClose(() => upstream.close());
     });
-
     await page.goto(pathToFileURL(join(pluginDir, 'index.html')).href);
+    return { page, errors, explain };
+  }
+
+  it('completes a job and imports + places the result through the preload API', async () => {
+    // 24 fps timeline at 01:00:00:00; the clip on V1 is the real 8 fps test clip, frames [2, 6).
+    const fx = loadFixture('timeline-24');
+    fx.media[0] = { id: 'A', name: 'car clip.mp4', path: clip, fps: 8, startTC: '00:00:00:00', frames: 16, resolution: '512x512' };
+    fx.timeline.video[0]![0] = { media: 'A', start: 86400, duration: 12, leftOffset: 6 };
+    // Resolve reads imported media itself; here the bridge's own job records say what it wrote.
+    double = makeDouble(fx, {
+      probe: (path) => {
+        const out = bridge.jobs.list().flatMap((j) => j.outputs).find((o) => o.path === path);
+        return out ? { fps: out.fps.num / out.fps.den, frames: out.frames, resolution: `${out.width}x${out.height}` } : null;
+      },
+    });
+    const dailies = double.mediaPool.AddSubFolder(double.mediaPool.root, 'Dailies');
+    double.mediaPool.current = dailies;
+
+    const { page, errors, explain } = await openPanel(pluginDir, double);
     const job = page.locator('li.ss-job').first();
     try {
       // Ready without pairing (token from the installer's link), with the Resolve selection shown.
@@ -137,6 +142,26 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     assert.equal(double.mediaPool.current, dailies);
     const placed = double.timeline.video[1]!.find((i) => i.media?.info.path === movie.path)!;
     assert.deepEqual([placed.start, placed.duration], [86400, 12]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('on a build without Timeline.GetSelectedClips the page offers the playhead track rule and follows it', async () => {
+    const d = makeDouble('timeline-2997df', { version: [20, 2, 0, 7, ''] });
+    const { page, errors, explain } = await openPanel(pluginDir, d);
+    try {
+      const picker = page.getByLabel('Video track for the clip under the playhead');
+      await picker.waitFor({ timeout: 20_000 });
+      // Resolve's current video item first, then the clip under the playhead on V1.
+      await page.getByText('news 2997.mov').first().waitFor({ timeout: 20_000 });
+      await picker.selectOption('1');
+      await page.getByText('news 2997.mov').first().waitFor({ timeout: 20_000 });
+      // Move the playhead off the clip: the panel follows (polling) and says why nothing is selected.
+      d.timeline.playhead = 108000;
+      await page.getByText('No clip under the playhead on V1').waitFor({ timeout: 20_000 });
+    } catch (e) {
+      await explain(e);
+    }
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -149,12 +149,20 @@ describe('ResolveHost (renderer side, through the preload API)', () => {
     let changes = 0;
     const off = host.onSelectionChanged(() => changes++);
     assert.ok(tick);
+    await host.getSelection(); // what the panel shows
     await host.check();
     await host.check();
     assert.equal(changes, 0, 'no change, no event');
     d.timeline.selected = [d.timeline.video[0]![1]!];
     await host.check();
     assert.equal(changes, 1);
+    await host.check();
+    assert.equal(changes, 1, 'one event per change');
+    d.timeline.selected = [d.timeline.video[0]![0]!];
+    host.setFallbackTrack(2); // a rule change refreshes at once
+    assert.equal(changes, 2);
+    await host.check();
+    assert.equal(changes, 3, 'the change made before the rule change is not lost');
     off();
     assert.equal(cleared, true);
   });
