@@ -64,6 +64,6 @@ export { planContextWindow, workingSize, featherWeights, pasteFeathered, planTil
 export type { ContextWindow, WindowOptions, TileOptions, Rect } from './pipeline/regions.js';
 
 // temporal hooks and pixel helpers
-export { warpNoise, warpLatents, fuseLatents, flowToLatent } from './pipeline/temporal-hooks.js';
+export { warpNoise, integralNoiseWarp, warpLatents, fuseLatents, flowToLatent } from './pipeline/temporal-hooks.js';
 export { frameToPlanes, planesToFrame, resizeFrame, maskToLatent, dilateMask, maskBounds, cropFrame } from './pipeline/image-ops.js';
 export type { PixelRange } from './pipeline/image-ops.js';

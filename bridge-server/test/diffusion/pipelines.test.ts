@@ -223,3 +223,30 @@ test('IC-Light fbc (12 channels: noisy + foreground + background) and an LCM-dis
   assert.equal(lcm.unetCalls - calls0, 8, 'one B=1 call per step');
   assert.notDeepEqual(g2.data, g8.data, 'guidance goes in through timestep_cond');
 });
+
+test('IC-Light concat order: an analytic UNet that returns the channel block after the noisy latent sees the foreground latents', async () => {
+  const { GraphBuilder } = await import('@synthetic-studio/models');
+  const { cpSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join(fx.root, 'ic-echo');
+  cpSync(fx['ic-light-fc'], dir, { recursive: true });
+  const g = new GraphBuilder('unet');
+  g.input('sample', 'float32', ['batch_size', 8, 'height', 'width']);
+  g.input('timestep', 'float32', []);
+  g.input('encoder_hidden_states', 'float32', ['batch_size', 'sequence_length', 768]);
+  g.node('Slice', ['sample', g.i64('starts', [4]), g.i64('ends', [8]), g.i64('axes', [1])], {}, ['out_sample']);
+  g.output('out_sample', 'float32', ['batch_size', 4, 'height', 'width']);
+  writeFileSync(join(dir, 'unet', 'model.onnx'), g.toBytes().model);
+  rmSync(join(dir, 'unet', 'model.onnx_data'), { force: true });
+  const p = await DiffusionPipeline.load(dir, rt);
+  const fg = picture(64, 64);
+  const fgLat = (await p.encodeImage(fg, 'iclight')).latents;
+  const noise = new SeededRandom(4).normal(4 * 64);
+  const ddim = (await import('../../src/diffusion/index.js')).createScheduler('ddim', p.model.schedulerConfig);
+  ddim.setTimesteps(2);
+  const a = (ddim as unknown as { alphasCumprod: Float64Array }).alphasCumprod[ddim.timesteps[0]];
+  let x0: Float32Array | null = null;
+  await p.relight({ foreground: fg, light: 'none', prompt: 'x', seed: 1, steps: 2, guidance: 3, scheduler: 'ddim', initNoise: noise, onStep: (s) => { if (s.index === 0) x0 = s.x0; } });
+  // ε = fg latents (guided: identical halves), so DDIM's x0 = (x − √(1−ᾱ)·fg)/√ᾱ with x = the initial noise
+  for (let k = 0; k < noise.length; k += 17) assert.ok(Math.abs(x0![k] - (noise[k] - Math.sqrt(1 - a) * fgLat[k]) / Math.sqrt(a)) < 1e-4, `latent ${k}`);
+});

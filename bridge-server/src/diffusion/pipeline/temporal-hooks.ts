@@ -84,3 +84,71 @@ export function fuseLatents(current: Float32Array, reference: Float32Array, mask
   }
   return out;
 }
+
+/**
+ * Integral noise warping ("How I Warped Your Noise", §6.3): the previous frame's noise X [C,h,w] is
+ * conditionally upsampled by k (U = X/k + Z − blockmean(Z), so every k×k block sums to k·X and all
+ * sub-pixels are i.i.d. N(0,1)); each current pixel p collects the sub-pixels Ω_p covered by its
+ * backward-warped footprint (sampled at the k×k sub-pixel centres of p, mapped through
+ * F_{cur→prev} interpolated bilinearly) and gets Σ_{Ω_p} U / √|Ω_p|. Zero flow gives X back
+ * exactly; integer translations move it exactly; invalid/out-of-frame pixels get fresh noise.
+ * (Polygon rasterisation of the footprint is replaced by k² point samples; sub-pixels claimed by two
+ * target pixels under contracting flow correlate those neighbours, as in the paper's caveat.)
+ */
+export function integralNoiseWarp(prev: Float32Array, flowCurToPrev: Float32Array, w: number, h: number, seed: number, opts: { k?: number; valid?: ArrayLike<number> } = {}): Float32Array {
+  const k = opts.k ?? 8;
+  const hw = w * h;
+  const C = prev.length / hw;
+  if (!Number.isInteger(C) || flowCurToPrev.length !== 2 * hw) throw new StudioError('E_VALIDATION', `noise/flow sizes do not match ${w}x${h}`);
+  const rng = new SeededRandom(deriveSeed(seed, 0x696e7467));
+  const W = w * k, H = h * k;
+  // conditional upsampling, per channel
+  const U = new Float32Array(C * W * H);
+  for (let c = 0; c < C; c++) {
+    const z = rng.normal(W * H);
+    for (let by = 0; by < h; by++) for (let bx = 0; bx < w; bx++) {
+      let mean = 0;
+      for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) mean += z[(by * k + y) * W + bx * k + x];
+      mean /= k * k;
+      const base = prev[c * hw + by * w + bx] / k;
+      for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) {
+        const q = (by * k + y) * W + bx * k + x;
+        U[c * W * H + q] = base + z[q] - mean;
+      }
+    }
+  }
+  const flowAt = (fx: number, fy: number, comp: number) => {
+    // bilinear on the latent grid, clamped at the borders
+    const x = Math.min(w - 1, Math.max(0, fx)), y = Math.min(h - 1, Math.max(0, fy));
+    const x0 = Math.floor(x), y0 = Math.floor(y), x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
+    const ax = x - x0, ay = y - y0, o = comp * hw;
+    return (1 - ay) * ((1 - ax) * flowCurToPrev[o + y0 * w + x0] + ax * flowCurToPrev[o + y0 * w + x1]) + ay * ((1 - ax) * flowCurToPrev[o + y1 * w + x0] + ax * flowCurToPrev[o + y1 * w + x1]);
+  };
+  const out = new Float32Array(prev.length);
+  const fresh = new SeededRandom(deriveSeed(seed, 0x66726573));
+  const seen = new Set<number>();
+  for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) {
+    const p = py * w + px;
+    seen.clear();
+    let inside = !opts.valid || opts.valid[p] > 0;
+    for (let sy = 0; sy < k && inside; sy++) for (let sx = 0; sx < k; sx++) {
+      // sub-pixel centre in latent coordinates (pixel centres at integer + 0.5 on the k-grid)
+      const cx = px + (sx + 0.5) / k, cy = py + (sy + 0.5) / k;
+      const fx = flowAt(cx - 0.5, cy - 0.5, 0), fy = flowAt(cx - 0.5, cy - 0.5, 1);
+      const qx = Math.floor((cx + fx) * k), qy = Math.floor((cy + fy) * k);
+      if (qx < 0 || qy < 0 || qx >= W || qy >= H) { inside = false; break; }
+      seen.add(qy * W + qx);
+    }
+    if (!inside || seen.size === 0) {
+      for (let c = 0; c < C; c++) out[c * hw + p] = fresh.gaussian();
+      continue;
+    }
+    const norm = 1 / Math.sqrt(seen.size);
+    for (let c = 0; c < C; c++) {
+      let acc = 0;
+      for (const q of seen) acc += U[c * W * H + q];
+      out[c * hw + p] = acc * norm;
+    }
+  }
+  return out;
+}
