@@ -408,10 +408,10 @@ def read_selection(resolve, fallback_track=None):
     path = str(props.get("File Path") or "").strip()
     if not path:
         raise StudioScriptError("E_HOST_REFUSED", "This clip has no single source file (compound or multicam clip).")
-    src_rate = rate_from_number(props.get("FPS"))
-    if src_rate is None:
+    parsed = parse_resolve_rate(props.get("FPS"), props.get("Drop frame"))
+    if parsed is None:
         raise StudioScriptError("E_HOST_REFUSED", "Cannot read the clip's frame rate.")
-    src_drop = str(props.get("Drop frame", "0")).strip() == "1" and src_rate[1] == 1001
+    src_rate, src_drop = (parsed[0], parsed[1]), parsed[2]
     start_tc = str(props.get("Start TC") or "").strip()
     tc_frames = timecode_to_frames(start_tc, src_rate, src_drop) if start_tc else 0
     readers = {

@@ -1,5 +1,5 @@
 import type { HostSelection } from '@synthetic-studio/shared';
-import { parseResolveRate, rateFromNumber } from './frame-rate.js';
+import { parseResolveRate } from './frame-rate.js';
 import type { ResolveApi } from './resolve-api.js';
 import { findTargetItem, type SelectionOptions } from './selection.js';
 import { readSourceRange } from './source-range.js';
@@ -33,9 +33,11 @@ export async function readSelection(resolve: ResolveApi, options: SelectionOptio
   const props = (rawProps && typeof rawProps === 'object' ? rawProps : {}) as Record<string, unknown>;
   const mediaPath = prop(props, 'File Path');
   if (!mediaPath) return { selection: null, reason: 'This clip has no single source file (compound, multicam or timeline clip): pick a plain media clip.' };
-  const sourceFps = rateFromNumber(prop(props, 'FPS'));
-  if (!sourceFps) return { selection: null, reason: `Cannot read the clip's frame rate (FPS = ${JSON.stringify(props['FPS'])}).` };
-  const sourceDf = prop(props, 'Drop frame') === '1' && parseResolveRate(prop(props, 'FPS'), '1')?.dropFrame === true;
+  // 'FPS' may carry a " DF" suffix like the timeline setting; 'Drop frame' is '0'/'1'.
+  const sourceRate = parseResolveRate(prop(props, 'FPS'), prop(props, 'Drop frame'));
+  if (!sourceRate) return { selection: null, reason: `Cannot read the clip's frame rate (FPS = ${JSON.stringify(props['FPS'])}).` };
+  const sourceFps = sourceRate.fps;
+  const sourceDf = sourceRate.dropFrame;
 
   let startTc = prop(props, 'Start TC');
   let startTcFrames = 0;

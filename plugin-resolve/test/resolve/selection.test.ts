@@ -135,6 +135,14 @@ describe('Resolve selection: 29.97 DF timeline, build without Timeline.GetSelect
     }
   });
 
+  it('accepts the clip rate written with a DF suffix', async () => {
+    const fx = loadFixture('timeline-2997df');
+    fx.media[0]!.fps = '29.97 DF';
+    const { result } = await selectionOf(fx, old, 1);
+    assert.deepEqual(result.selection?.sourceFps, { num: 30000, den: 1001 });
+    assert.deepEqual([result.selection?.sourceIn, result.selection?.sourceOut, result.selection?.sourceTimecode], [120, 210, '00:59:58;00']);
+  });
+
   it('without a chosen track falls back to the current video item', async () => {
     const { result } = await selectionOf('timeline-2997df', old);
     assert.equal(result.selection?.sourceIn, 120);
