@@ -68,3 +68,44 @@ test('import refuses a folder whose UNet does not match, with the precise reason
   assert.equal(pull.code, 1);
   assert.match(pull.err, /E_MODEL_MISSING: ic-light-fc: no download source/);
 });
+
+test('pull through the CLI from a local mirror (--manifest, --base-url): dropped connection resumed, signatures validated, then verify and repair', async () => {
+  const http = await import('node:http');
+  const { manifestFromFolder, buildFixtures } = await import('@synthetic-studio/models');
+  const fx = buildFixtures(join(root, 'fx3'), { seed: 8, only: ['sd-inpaint'] });
+  let dropped = false;
+  const ranges: string[] = [];
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(req.url!.replace(/^\/m\//, ''));
+    const p = join(fx['sd-inpaint'], rel);
+    if (!existsSync(p)) { res.writeHead(404).end(); return; }
+    const body = readFileSync(p);
+    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const start = m ? Number(m[1]) : 0;
+    if (rel === 'unet/model.onnx_data') ranges.push(req.headers.range ?? 'none');
+    res.writeHead(m ? 206 : 200, { 'content-length': body.length - start, ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
+    if (rel === 'unet/model.onnx_data' && !dropped) { dropped = true; res.write(body.subarray(0, 1000), () => res.socket?.destroy()); return; }
+    res.end(body.subarray(start));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const manifest = await manifestFromFolder(fx['sd-inpaint'], { name: 'mirror-inpaint', kind: 'sd-inpaint', description: 'test mirror', source: 'local', license: 'test', verified: true, recommended: {}, baseUrl: 'http://127.0.0.1:1/unused/' });
+    const mf = join(root, 'mirror.json');
+    writeFileSync(mf, JSON.stringify(manifest));
+    const dir = join(root, 'pulled');
+    const r = await run('pull', 'mirror-inpaint', '--manifest', mf, '--base-url', `http://127.0.0.1:${port}/m/`, '--models-dir', dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Installed mirror-inpaint \(sd-inpaint\)/);
+    assert.deepEqual(ranges, ['none', 'bytes=1000-']);
+    const v = await run('verify', 'mirror-inpaint', '--manifest', mf, '--models-dir', dir);
+    assert.equal(v.code, 0, v.out);
+    const f = join(dir, 'mirror-inpaint', 'tokenizer', 'merges.txt');
+    writeFileSync(f, 'tampered');
+    const rep = await run('repair', 'mirror-inpaint', '--manifest', mf, '--base-url', `http://127.0.0.1:${port}/m/`, '--models-dir', dir);
+    assert.match(rep.out, /Repaired tokenizer\/merges\.txt/);
+    assert.ok(readFileSync(f).equals(readFileSync(join(fx['sd-inpaint'], 'tokenizer', 'merges.txt'))));
+  } finally {
+    server.close();
+  }
+});

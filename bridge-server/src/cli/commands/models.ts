@@ -4,13 +4,14 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildFixtures, ModelStore, type ModelManifest } from '@synthetic-studio/models';
-import { isStudioError, toStudioError } from '@synthetic-studio/shared';
+import { readFileSync } from 'node:fs';
+import { buildFixtures, loadManifests, ModelStore, parseManifest, type ModelManifest } from '@synthetic-studio/models';
+import { isStudioError, StudioError, toStudioError } from '@synthetic-studio/shared';
 import { loadConfig } from '../../config/index.js';
 import { DiffusionRuntime, validateModelFolder } from '../../diffusion/index.js';
 import { parseIntOption } from '../options.js';
 
-interface CommonOptions { modelsDir?: string; configDir?: string }
+interface CommonOptions { modelsDir?: string; configDir?: string; manifest?: string[] }
 
 /** Where installed models live for this invocation. */
 export function resolveModelsDir(o: CommonOptions, env: Record<string, string | undefined> = process.env): string {
@@ -30,6 +31,17 @@ async function withRuntime<T>(fn: (rt: DiffusionRuntime) => Promise<T>): Promise
   } finally {
     await rt.dispose();
   }
+}
+
+/** The shipped manifests plus any given with --manifest (mirrors, private models). */
+function storeFor(o: CommonOptions & { manifest?: string[] }): ModelStore {
+  const extra = (o.manifest ?? []).map((f) => {
+    let json: unknown;
+    try { json = JSON.parse(readFileSync(f, 'utf8')); } catch (e) { throw new StudioError('E_VALIDATION', `cannot read manifest ${f}: ${(e as Error).message}`); }
+    return parseManifest(json, f);
+  });
+  const shipped = loadManifests().filter((m) => !extra.some((x) => x.name === m.name));
+  return new ModelStore(resolveModelsDir(o), [...extra, ...shipped]);
 }
 
 const validator = (dir: string) => withRuntime((rt) => validateModelFolder(dir, rt));
@@ -61,11 +73,14 @@ export function registerModelsCommand(program: Command, io: CommandIO = stdio): 
     }
   };
   const models = program.command('models').description('Install, check and remove diffusion models (SD-1.5 inpainting, IC-Light, TAESD, …).');
-  const common = (c: Command) => c.option('--models-dir <dir>', 'models folder (default: $SYNTHETIC_STUDIO_MODELS or the config\'s modelsDir)').option('--config-dir <dir>', 'config folder');
+  const common = (c: Command) => c
+    .option('--models-dir <dir>', 'models folder (default: $SYNTHETIC_STUDIO_MODELS or the config\'s modelsDir)')
+    .option('--config-dir <dir>', 'config folder')
+    .option('--manifest <file>', 'also use this manifest JSON (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
 
   common(models.command('list').description('List installed models and the known models that can be installed.').option('--json', 'machine-readable output'))
     .action(guarded(async (o: CommonOptions & { json?: boolean }) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       const installed = store.installed();
       if (o.json) {
         out(JSON.stringify({ modelsDir: store.modelsDir, installed: installed.map((m) => ({ name: m.name, kind: m.record?.kind ?? null, dir: m.dir })), known: store.manifests.map((m) => ({ name: m.name, kind: m.kind, downloadable: !!m.baseUrl, verified: m.verified, license: m.license })) }, null, 2));
@@ -83,7 +98,7 @@ export function registerModelsCommand(program: Command, io: CommandIO = stdio): 
 
   common(models.command('verify <nameOrDir>').description('Check file sizes and sha256 hashes, then open every sub-model and check its inputs/outputs.').option('--no-signatures', 'hashes only'))
     .action(guarded(async (nameOrDir: string, o: CommonOptions & { signatures: boolean }) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       const { dir, name } = store.resolve(nameOrDir);
       const files = await store.verifyFiles(dir, name);
       out(`${dir}`);
@@ -106,14 +121,14 @@ export function registerModelsCommand(program: Command, io: CommandIO = stdio): 
 
   common(models.command('import <dir>').description('Validate every sub-model of an exported model folder and copy it into the models folder.').option('--name <name>', 'name to install under (default: folder name)'))
     .action(guarded(async (dir: string, o: CommonOptions & { name?: string }) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       const rec = await store.importFolder(path.resolve(dir), validator, o.name);
       out(`Imported ${rec.name} (${rec.kind}, ${rec.files.length} files, ${fmtBytes(rec.files.reduce((s, f) => s + f.size, 0))}) into ${store.dirOf(rec.name)}`);
     }));
 
   common(models.command('pull <name>').description('Download a known model (resumable, retried, hash-checked) and install it atomically.').option('--base-url <url>', 'download from this mirror instead').option('--retries <n>', 'retries per file', parseIntOption, 4))
     .action(guarded(async (name: string, o: CommonOptions & { baseUrl?: string; retries: number }) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       let last = 0;
       const rec = await store.pull(name, {
         baseUrl: o.baseUrl, retries: o.retries, validate: validator, onNote: (m) => out(`note: ${m}`),
@@ -124,14 +139,14 @@ export function registerModelsCommand(program: Command, io: CommandIO = stdio): 
 
   common(models.command('repair <name>').description('Re-download the files of an installed model that fail their size or hash check.').option('--base-url <url>', 'download from this mirror instead'))
     .action(guarded(async (name: string, o: CommonOptions & { baseUrl?: string }) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       const r = await store.repair(name, { baseUrl: o.baseUrl });
       out(r.repaired.length ? `Repaired ${r.repaired.join(', ')}` : `${name}: every file passes its check; nothing to repair`);
     }));
 
   common(models.command('remove <name>').description('Delete an installed model.'))
     .action(guarded(async (name: string, o: CommonOptions) => {
-      const store = new ModelStore(resolveModelsDir(o));
+      const store = storeFor(o);
       out(store.remove(name) ? `Removed ${name}` : `${name} was not installed`);
     }));
 
