@@ -4,7 +4,7 @@
 // free-edition refusals with a sticky modal, injectable hangs and append faults.
 import { existsSync, readdirSync } from 'node:fs';
 import { frameToTimecode, timecodeRate, timecodeToFrame, type Rational } from '@synthetic-studio/shared';
-import { convertFrames, parseResolveRate, rateFromNumber, sameRate } from '../../src/main/frame-rate.js';
+import { convertFrames, parseResolveRate, sameRate } from '../../src/main/frame-rate.js';
 import type { ClipInfo, FolderApi, MediaPoolApi, MediaPoolItemApi, ProjectApi, ProjectManagerApi, ResolveApi, TimelineApi, TimelineItemApi, WorkflowIntegrationModule } from '../../src/main/resolve-api.js';
 
 export type Version = [number, number, number, number, string];
@@ -104,7 +104,7 @@ export class MediaPoolItemD extends Obj implements MediaPoolItemApi {
     super(d);
   }
   get fps(): Rational {
-    return rateFromNumber(this.info.fps)!;
+    return parseResolveRate(this.info.fps)!.fps;
   }
   GetName() { return this.info.name; }
   GetUniqueId() { return this.id; }
