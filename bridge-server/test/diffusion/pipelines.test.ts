@@ -250,3 +250,16 @@ test('IC-Light concat order: an analytic UNet that returns the channel block aft
   // ε = fg latents (guided: identical halves), so DDIM's x0 = (x − √(1−ᾱ)·fg)/√ᾱ with x = the initial noise
   for (let k = 0; k < noise.length; k += 17) assert.ok(Math.abs(x0![k] - (noise[k] - Math.sqrt(1 - a) * fgLat[k]) / Math.sqrt(a)) < 1e-4, `latent ${k}`);
 });
+
+test('long prompts: truncated at 75 tokens, or chunked along the sequence axis (IC-Light)', async () => {
+  const p = await DiffusionPipeline.load(fx.sd, rt);
+  const long = Array(100).fill('cat').join(' ');
+  const t = await p.encodePrompt(long, '', true, 'truncate');
+  assert.equal(t.length, 2 * 77 * 768);
+  const c = await p.encodePrompt(long, 'lowres', true, 'chunk');
+  assert.equal(c.length, 2 * 2 * 77 * 768, 'two chunks each; the one-chunk negative is repeated');
+  // the repeated negative chunk is identical to itself
+  assert.deepEqual(c.subarray(0, 77 * 768), c.subarray(77 * 768, 2 * 77 * 768));
+  const out = await p.img2img({ image: picture(64, 64), prompt: long, longPrompts: 'chunk', seed: 1, steps: 2, strength: 1, scheduler: 'ddim' });
+  assert.ok(finite(out));
+});

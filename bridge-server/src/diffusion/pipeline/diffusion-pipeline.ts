@@ -52,6 +52,8 @@ export interface SamplingOptions {
   iclightCompat?: boolean;
   /** Encode images with the posterior mode (default, deterministic) or a sample. */
   encodeMode?: 'mode' | 'sample';
+  /** Prompts over 75 tokens: drop the rest (default) or encode in chunks (IC-Light). */
+  longPrompts?: 'truncate' | 'chunk';
 }
 
 export interface Img2ImgOptions extends SamplingOptions {
@@ -104,17 +106,27 @@ export class DiffusionPipeline {
     return this.model.kind;
   }
 
-  /** Text embeddings [B,77,768]: `[uncond, cond]` when `cfg`, else `[cond]`. Cached per prompt pair. */
-  async encodePrompt(prompt: string, negative = '', cfg = true): Promise<Float32Array> {
-    const key = `${cfg ? 1 : 0}\u0000${negative}\u0000${prompt}`;
+  /**
+   * Text embeddings [B, 77·k, 768]: `[uncond, cond]` when `cfg`, else `[cond]`. `truncate` keeps the
+   * first 75 tokens (diffusers); `chunk` encodes 75-token chunks separately and concatenates them
+   * along the sequence axis (IC-Light), repeating the shorter side's chunks cyclically. Cached.
+   */
+  async encodePrompt(prompt: string, negative = '', cfg = true, longPrompts: 'truncate' | 'chunk' = 'truncate'): Promise<Float32Array> {
+    const key = `${cfg ? 1 : 0}${longPrompts}\u0000${negative}\u0000${prompt}`;
     const hit = this.promptCache.get(key);
     if (hit) return hit;
     const tok = this.model.tokenizer!;
     const te = this.model.textEncoder!;
+    const L = tok.maxLength;
     const texts = cfg ? [negative, prompt] : [prompt];
-    const ids = texts.flatMap((t) => tok.encode(t).ids);
-    const out = await te.run({ input_ids: idsFeed(te.inputs[0], ids, [texts.length, tok.maxLength]) });
-    const emb = readFloat(out.last_hidden_state ?? out[te.outputs[0].name], 'last_hidden_state');
+    let chunks = texts.map((t) => (longPrompts === 'chunk' ? tok.encodeChunks(t) : [tok.encode(t).ids]));
+    const k = Math.max(...chunks.map((c) => c.length));
+    chunks = chunks.map((c) => Array.from({ length: k }, (_, i) => c[i % c.length]));
+    const all = chunks.flat();
+    const out = await te.run({ input_ids: idsFeed(te.inputs[0], all.flat(), [all.length, L]) });
+    const hidden = readFloat(out.last_hidden_state ?? out[te.outputs[0].name], 'last_hidden_state');
+    // [texts·k, L, 768] → [texts, k·L, 768]: chunks of one text are already consecutive
+    const emb = hidden.slice(0, texts.length * k * L * 768);
     this.promptCache.set(key, emb);
     return emb;
   }
@@ -210,7 +222,7 @@ export class DiffusionPipeline {
     else x = noise0.map((v) => v * sched.initNoiseSigma);
     const g = o.guidance ?? 7.5;
     const cfg = g > 1 && !this.model.unetInfo!.timestepCondDim;
-    const emb = await this.encodePrompt(o.prompt, o.negativePrompt ?? '', cfg);
+    const emb = await this.encodePrompt(o.prompt, o.negativePrompt ?? '', cfg, o.longPrompts);
     const total = sched.timesteps.length - start;
     for (let i = start; i < sched.timesteps.length; i++) {
       if (o.signal?.aborted) throw new StudioError('E_CANCELLED', 'diffusion cancelled between steps');
