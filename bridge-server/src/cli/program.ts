@@ -30,18 +30,22 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
+/** Commands other helpers own; listed so a bundle (where the folder cannot be read) still finds them. */
+const KNOWN_OPTIONAL = ['cert', 'install', 'models'];
+
 async function registerDiscovered(program: Command): Promise<void> {
-  const dir = fileURLToPath(new URL('./commands/', import.meta.url));
   let names: string[];
   try {
+    const dir = fileURLToPath(new URL('./commands/', import.meta.url));
     names = fs.readdirSync(dir).filter((f) => /^[a-z0-9-]+\.ts$/.test(f)).map((f) => f.slice(0, -3)).sort();
   } catch {
-    return;
+    names = KNOWN_OPTIONAL;
   }
   for (const name of names) {
     if (WIRED_FILES.has(name)) continue;
     try {
-      const mod = (await import(`./commands/${name}.js`)) as Record<string, unknown>;
+      // A template literal: esbuild bundles every commands/*.ts it matches; tsx loads the .ts directly.
+      const mod = (await import(`./commands/${name}.ts`)) as Record<string, unknown>;
       const register = Object.entries(mod).find(([k, v]) => /^register[A-Z]\w*Command$/.test(k) && typeof v === 'function')?.[1] as ((p: Command) => void) | undefined;
       if (register) register(program);
     } catch (e) {
