@@ -16,24 +16,37 @@ export function pluginVersion(): string {
 /** Files a built plugin folder holds (WorkflowIntegration.node is added at install time only). */
 export const PLUGIN_FILES = ['manifest.xml', 'package.json', 'main.js', 'preload.js', 'index.html', 'panel.js'] as const;
 
-/**
- * Build the Workflow Integration plugin folder with esbuild: main.js (Electron main, CommonJS,
- * `electron` and `./WorkflowIntegration.node` left as runtime requires), preload.js (sandboxed:
- * requires only `electron`), panel.js (the shared panel + ResolveHost for the page), index.html,
- * manifest.xml and package.json.
- */
-export async function buildResolvePlugin(outDir: string = DEFAULT_BUILD_DIR): Promise<string> {
-  const { build } = await import('esbuild');
+/** esbuild options for the three bundles (also used by the root `npm run build` via build.config.mjs). */
+export function pluginBundleOptions(outDir: string = DEFAULT_BUILD_DIR) {
   const src = join(PLUGIN_PACKAGE_ROOT, 'src');
-  rmSync(outDir, { recursive: true, force: true });
+  const common = { bundle: true, legalComments: 'none' as const, target: 'es2022' };
+  return [
+    // Electron main: CommonJS; `electron` and `./WorkflowIntegration.node` stay runtime requires.
+    { name: 'resolve-main', ...common, entryPoints: [join(src, 'main', 'electron-main.ts')], outfile: join(outDir, 'main.js'), platform: 'node' as const, format: 'cjs' as const, external: ['electron', './WorkflowIntegration.node'] },
+    // Sandboxed preload: may require only `electron`.
+    { name: 'resolve-preload', ...common, entryPoints: [join(src, 'renderer', 'preload.ts')], outfile: join(outDir, 'preload.js'), platform: 'node' as const, format: 'cjs' as const, external: ['electron'] },
+    // The page: the shared panel + ResolveHost.
+    { name: 'resolve-panel', ...common, entryPoints: [join(src, 'renderer', 'page.ts')], outfile: join(outDir, 'panel.js'), platform: 'browser' as const, format: 'iife' as const },
+  ];
+}
+
+/** index.html, manifest.xml and package.json of the plugin folder; `clean` empties it first. */
+export function writePluginStaticFiles(outDir: string = DEFAULT_BUILD_DIR, clean = true): void {
+  if (clean) rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const common = { bundle: true, logLevel: 'silent' as const, legalComments: 'none' as const, target: 'es2022' };
-  await build({ ...common, entryPoints: [join(src, 'main', 'electron-main.ts')], outfile: join(outDir, 'main.js'), platform: 'node', format: 'cjs', external: ['electron', './WorkflowIntegration.node'] });
-  await build({ ...common, entryPoints: [join(src, 'renderer', 'preload.ts')], outfile: join(outDir, 'preload.js'), platform: 'node', format: 'cjs', external: ['electron'] });
-  await build({ ...common, entryPoints: [join(src, 'renderer', 'page.ts')], outfile: join(outDir, 'panel.js'), platform: 'browser', format: 'iife' });
-  copyFileSync(join(src, 'renderer', 'index.html'), join(outDir, 'index.html'));
+  copyFileSync(join(PLUGIN_PACKAGE_ROOT, 'src', 'renderer', 'index.html'), join(outDir, 'index.html'));
   const version = pluginVersion();
   writeFileSync(join(outDir, 'manifest.xml'), manifestXml(defaultManifest(version)));
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ name: PLUGIN_FOLDER, version, private: true, main: 'main.js' }, null, 2) + '\n');
+}
+
+/**
+ * Build the Workflow Integration plugin folder: main.js (Electron main), preload.js, panel.js,
+ * index.html, manifest.xml and package.json (WorkflowIntegration.node is added at install time).
+ */
+export async function buildResolvePlugin(outDir: string = DEFAULT_BUILD_DIR): Promise<string> {
+  const { build } = await import('esbuild');
+  writePluginStaticFiles(outDir);
+  for (const { name: _name, ...options } of pluginBundleOptions(outDir)) await build({ ...options, logLevel: 'silent' });
   return outDir;
 }
