@@ -18,26 +18,15 @@ import { fileURLToPath } from 'node:url';
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { buildFixtures } from '@synthetic-studio/models';
 import { DiffusionPipeline, DiffusionRuntime } from '../src/diffusion/index.js';
-import { decodePng, fromLinear, readFrames, renderSampleScene, sampleCameraOffset, toLinear, type SampleLight } from '../src/media/index.js';
+import { decodePng, fromLinear, readFrames, renderSampleScene, sampleCameraOffset, toLinear } from '../src/media/index.js';
 import {
-  applyRatio, ClassicalRelighter, fitSize, icLightDirection, keyframeIndices, keyframeRatio, makeLight, parseLightSpec, propagateKeyRatios,
-  resizeFrame, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type LightRig, type RatioMap,
+  applyRatio, ClassicalRelighter, fitSize, icLightDirection, keyframeIndices, keyframeRatio, parseLightSpec, propagateKeyRatios,
+  resizeFrame, rigFromSceneLight, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type RatioMap,
 } from '../src/relight/index.js';
 import { computeFlowPair } from '../src/temporal/flow.js';
 import { psnr, warpingError, type WarpPairFlows } from '../src/temporal/metrics.js';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
-
-/** The sample scene's light (azimuth 0 = from the right, 90 = from below; image y down) as a rig. */
-export function sampleLightToRig(l: SampleLight): LightRig {
-  const az = (l.azimuthDeg * Math.PI) / 180;
-  const el = (l.elevationDeg * Math.PI) / 180;
-  const L = [Math.cos(el) * Math.cos(az), -Math.cos(el) * Math.sin(az), Math.sin(el)]; // camera space, y up
-  const light = makeLight({
-    name: 'sun', azimuth: (Math.atan2(L[0], L[2]) * 180) / Math.PI, elevation: (Math.asin(L[1]) * 180) / Math.PI, rgb: l.color, intensity: l.intensity, softness: 0,
-  });
-  return { lights: [light], ambient: [l.ambient, l.ambient, l.ambient] };
-}
 
 function clamp01(f: FloatFrame): FloatFrame {
   return { ...f, data: f.data.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v)) };
@@ -99,8 +88,8 @@ export async function run(): Promise<void> {
     const meta = await renderSampleScene({ dir, width: W, height: H, frames: N, codec: 'prores' });
     const clip = await decodeAll(join(dir, meta.clip));
     const truth = await decodeAll(join(dir, meta.relit));
-    const rigA = sampleLightToRig(meta.lights.a);
-    const rigB = sampleLightToRig(meta.lights.b);
+    const rigA = rigFromSceneLight(meta.lights.a);
+    const rigB = rigFromSceneLight(meta.lights.b);
     const heightPng = decodePng(await readFile(join(dir, meta.heightField)));
     const hs = heightPng.samples as Uint16Array;
     const depth = (t: number): FrameAux => {

@@ -18,6 +18,7 @@ export { temporalEnginePort } from './temporal-adapter.js';
 export { SubjectSegmenter, SELFIE_INPUT, SELFIE_OUTPUT, SELFIE_WIDTH, SELFIE_HEIGHT } from './segmentation.js';
 export { resolveLighting, type ResolvedLighting } from './resolve-lighting.js';
 export {
-  keyframeRatio, lowFrequencyRatio, icLightDirection, rigPrompt, keyframeIndices, modelSize, IC_LIGHT_ADDED_PROMPT, IC_LIGHT_NEGATIVE,
+  keyframeRatio, lowFrequencyRatio, LOW_PASS, icLightDirection, rigPrompt, keyframeIndices, modelSize, IC_LIGHT_ADDED_PROMPT, IC_LIGHT_NEGATIVE,
   type IcLightPipeline, type IcLightDirection, type KeyframeRelightOptions,
 } from './keyframe-relight.js';
+export { rigFromSceneLight, type SceneLight } from './sample-light.js';

@@ -49,7 +49,15 @@ export interface KeyframeRelightOptions {
   signal?: AbortSignal;
   /** 0..2, the ratio is raised to this power. */
   strength?: number;
+  /** Low-pass radius of the ratio as a fraction of the shorter side (default LOW_PASS). */
+  lowPass?: number;
 }
+
+/**
+ * Generated detail differs from keyframe to keyframe; only the broad light change is carried, so
+ * both images are blurred at this fraction of the shorter side before dividing.
+ */
+export const LOW_PASS = 0.1;
 
 export const IC_LIGHT_ADDED_PROMPT = 'best quality';
 export const IC_LIGHT_NEGATIVE = 'lowres, bad anatomy, bad hands, cropped, worst quality';
@@ -81,15 +89,15 @@ export async function keyframeRatio(pipeline: IcLightPipeline, frame: FloatFrame
   const relitSmall = relit.width === o.modelWidth && relit.height === o.modelHeight ? relit : resizeFrame(relit, o.modelWidth, o.modelHeight);
   const a = o.toLinear(small);
   const b = o.toLinear(clamp01(relitSmall));
-  const ratio = lowFrequencyRatio(b, a, o.strength ?? 1);
+  const ratio = lowFrequencyRatio(b, a, o.strength ?? 1, o.lowPass ?? LOW_PASS);
   return resizeRatio(ratio, o.ratioWidth, o.ratioHeight);
 }
 
 /** (blur(relit) + ε) / (blur(original) + ε) per channel, then edge-aware smoothing. */
-export function lowFrequencyRatio(relit: FloatFrame, original: FloatFrame, strength = 1): RatioMap {
+export function lowFrequencyRatio(relit: FloatFrame, original: FloatFrame, strength = 1, lowPass = LOW_PASS): RatioMap {
   const { width, height } = original;
   const n = width * height;
-  const r = Math.max(2, Math.round(0.04 * Math.min(width, height)));
+  const r = Math.max(2, Math.round(lowPass * Math.min(width, height)));
   const out = new Float32Array(n * 3);
   const pa = new Float32Array(n);
   const pb = new Float32Array(n);

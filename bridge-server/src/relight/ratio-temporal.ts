@@ -11,8 +11,10 @@ export interface CarriedRatio {
 /**
  * Carries the ratio of frame s to frame t with the flow F_{t→s} (backward warp: each pixel of t
  * looks up where it was in s). `validFlow` (optional) = forward–backward consistency at t;
- * `priorValid` (optional) = which pixels of s were themselves valid (chains of hops). Invalid
- * pixels keep the ratio found at the same position (hold) and are flagged 0.
+ * `priorValid` (optional) = which pixels of s were themselves valid (chains of hops). The value
+ * is always the warped one where the lookup lands inside s (an occluded pixel takes what the flow
+ * points at, which for a smooth ratio is close); only lookups outside s hold the ratio found at
+ * the same position. `valid` flags pixels whose whole chain was reliable (used for weighting).
  */
 export function carryRatio(port: TemporalPort, ratio: RatioMap, flowTtoS: FlowField, validFlow?: ValidMask, priorValid?: Uint8Array): CarriedRatio {
   const src: FloatFrame = { width: ratio.width, height: ratio.height, channels: 3, data: ratio.data };
@@ -21,13 +23,14 @@ export function carryRatio(port: TemporalPort, ratio: RatioMap, flowTtoS: FlowFi
   const out = frame.data;
   const ok = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const good = valid.data[i] !== 0 && (!validFlow || validFlow.data[i] !== 0) && (!priorValid || sourceValid(priorValid, flowTtoS, i));
-    ok[i] = good ? 1 : 0;
-    if (!good && i * 3 < ratio.data.length) {
+    const inside = valid.data[i] !== 0;
+    if (!inside) {
       out[i * 3] = ratio.data[i * 3];
       out[i * 3 + 1] = ratio.data[i * 3 + 1];
       out[i * 3 + 2] = ratio.data[i * 3 + 2];
+      continue;
     }
+    ok[i] = (!validFlow || validFlow.data[i] !== 0) && (!priorValid || sourceValid(priorValid, flowTtoS, i)) ? 1 : 0;
   }
   return { ratio: { width: frame.width, height: frame.height, data: out }, valid: ok };
 }
