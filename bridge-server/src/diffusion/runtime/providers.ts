@@ -34,6 +34,9 @@ export function ortSessionOptions(opts: SessionOptions, provider: ExecutionProvi
   if (opts.intraOpThreads !== undefined) o.intraOpNumThreads = opts.intraOpThreads;
   if (opts.interOpThreads !== undefined) o.interOpNumThreads = opts.interOpThreads;
   if (provider === 'dml') { o.enableMemPattern = false; o.executionMode = 'sequential'; }
+  // ORT's pool threads spin-wait between runs by default; that steals the cores the event loop and
+  // the pipeline's own work need between UNet steps (worse when inference runs in a worker thread)
+  if (!opts.spinWait) o.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
   return o;
 }
 

@@ -27,7 +27,7 @@ export class DiffusionRuntime {
   /** Open (or reuse) the session for a model file. */
   open(path: string, overrides: SessionOptions = {}): Promise<ModelSession> {
     const opts: SessionOptions = { ...this.options, ...overrides };
-    const key = `${path}\u0000${JSON.stringify([opts.providers, opts.intraOpThreads, opts.interOpThreads, opts.graphOptimization, opts.memArena])}`;
+    const key = `${path}\u0000${JSON.stringify([opts.providers, opts.intraOpThreads, opts.interOpThreads, opts.graphOptimization, opts.memArena, opts.spinWait])}`;
     let p = this.cache.get(key);
     if (!p) {
       if (this.mode === 'worker') {

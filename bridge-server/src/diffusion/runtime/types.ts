@@ -26,6 +26,8 @@ export interface SessionOptions {
   graphOptimization?: GraphOptimization;
   /** false lowers retained memory when shapes vary (video jobs). */
   memArena?: boolean;
+  /** Let onnxruntime's threads spin-wait between runs (lower latency, burns CPU). Default false. */
+  spinWait?: boolean;
 }
 
 export interface ProviderAttempt {
