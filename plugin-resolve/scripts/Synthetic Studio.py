@@ -298,19 +298,43 @@ def progress_text(record):
     return text
 
 
+class JobWatcher(object):
+    """Polls one job a step at a time (a UI timer calls step()); sends a cancel at most once."""
+
+    def __init__(self, client, job_id):
+        self.client = client
+        self.job_id = job_id
+        self.record = None
+        self.cancel_requested = False
+        self._cancel_sent = False
+
+    def request_cancel(self):
+        self.cancel_requested = True
+
+    @property
+    def done(self):
+        return bool(self.record) and self.record.get("state") in FINAL_STATES
+
+    def step(self):
+        self.record = self.client.get(self.job_id)
+        if not self.done and self.cancel_requested and not self._cancel_sent:
+            self.client.cancel(self.job_id)
+            self._cancel_sent = True
+        return self.record
+
+
 def poll_job(client, job_id, on_progress=None, interval=0.5, timeout=None, should_cancel=None, sleep=time.sleep, clock=time.time):
     """Poll GET /api/jobs/:id until a final state; cancel (DELETE) when should_cancel() says so."""
     started = clock()
-    cancel_sent = False
+    watcher = JobWatcher(client, job_id)
     while True:
-        record = client.get(job_id)
+        if should_cancel and should_cancel():
+            watcher.request_cancel()
+        record = watcher.step()
         if on_progress:
             on_progress(record)
-        if record.get("state") in FINAL_STATES:
+        if watcher.done:
             return record
-        if should_cancel and should_cancel() and not cancel_sent:
-            client.cancel(job_id)
-            cancel_sent = True
         if timeout is not None and clock() - started > timeout:
             raise StudioScriptError("E_BUSY", "The job did not finish within %d s; it keeps running in the bridge." % timeout)
         sleep(interval)
@@ -520,7 +544,7 @@ def _get_resolve():
         return None
 
 
-def _run_job(client, request, on_progress, should_cancel):
+def _run_job(client, request, on_progress, should_cancel=None):
     job, _position = client.submit(request)
     record = poll_job(client, job["id"], on_progress=on_progress, should_cancel=should_cancel)
     if record["state"] != "succeeded":
@@ -555,27 +579,68 @@ def run_window(resolve, fusion, bmd, settings):
     items = win.GetItems()
     for t in TASKS:
         items["Task"].AddItem(t)
-    state = {"cancel": False}
     client = BridgeClient(settings["url"], settings["token"])
+    state = {"watcher": None, "selection": None}
+    # A UI timer polls without blocking RunLoop; without one (unverified on some builds) the
+    # Generate handler polls in place, which blocks the window until the job ends.
+    try:
+        timer = ui.Timer({"ID": "Poll", "Interval": 500, "SingleShot": False})
+    except Exception:
+        timer = None
 
     def status(text):
         items["Status"].Text = text
 
+    def finish(record):
+        if record["state"] != "succeeded":
+            err = record.get("error") or {}
+            status("%s: %s" % (err.get("code", record["state"]), err.get("message", "The job %s." % record["state"])))
+            return
+        report = import_and_place(resolve, record.get("outputs", []), state["selection"])
+        status("Done: imported %d file(s)%s. %s" % (len(report["imported"]), " and placed on V%d" % report["placed"]["track"] if report["placed"] else "", " ".join(report["warnings"])))
+
+    def on_poll(_ev):
+        watcher = state["watcher"]
+        if watcher is None:
+            return
+        try:
+            record = watcher.step()
+            status(progress_text(record))
+            if watcher.done:
+                timer.Stop()
+                state["watcher"] = None
+                finish(record)
+        except StudioScriptError as e:
+            timer.Stop()
+            state["watcher"] = None
+            status("%s: %s" % (e.code, e.message))
+
     def on_generate(_ev):
-        state["cancel"] = False
+        if state["watcher"] is not None:
+            return
         try:
             selection = read_selection(resolve)
             task = TASKS[int(items["Task"].CurrentIndex)]
             request = build_job_request(selection, task, items["Prompt"].Text or None, mask_path=items["Mask"].Text or None)
-            # RunLoop blocks while polling; each poll is short and updates the label.
-            record = _run_job(client, request, lambda r: status(progress_text(r)), lambda: state["cancel"])
-            report = import_and_place(resolve, record.get("outputs", []), selection)
-            status("Done: imported %d file(s)%s. %s" % (len(report["imported"]), " and placed on V%d" % report["placed"]["track"] if report["placed"] else "", " ".join(report["warnings"])))
+            job, position = client.submit(request)
+            state["selection"] = selection
+            state["watcher"] = JobWatcher(client, job["id"])
+            status("queued (position %d)" % position)
+            if timer is not None:
+                timer.Start()
+            else:
+                watcher = state["watcher"]
+                record = poll_job(client, job["id"], on_progress=lambda r: status(progress_text(r)), should_cancel=lambda: watcher.cancel_requested)
+                state["watcher"] = None
+                finish(record)
         except StudioScriptError as e:
+            state["watcher"] = None
             status("%s: %s" % (e.code, e.message))
 
     def on_cancel(_ev):
-        state["cancel"] = True
+        if state["watcher"] is not None:
+            state["watcher"].request_cancel()
+            status("cancelling…")
 
     def on_close(_ev):
         disp.ExitLoop()
@@ -584,6 +649,8 @@ def run_window(resolve, fusion, bmd, settings):
     win.On.Cancel.Clicked = on_cancel
     win.On.Close.Clicked = on_close
     win.On.SyntheticStudio.Close = on_close
+    if timer is not None:
+        disp.On.Poll.Timeout = on_poll
     win.Show()
     disp.RunLoop()
     win.Hide()

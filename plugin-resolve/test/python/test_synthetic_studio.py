@@ -178,6 +178,18 @@ class PollTests(unittest.TestCase):
         rec = ss.poll_job(client, "j1", should_cancel=lambda: True, sleep=lambda s: None)
         self.assertEqual((rec["state"], client.cancelled), ("cancelled", 1))
 
+    def test_job_watcher_steps_for_a_ui_timer(self):
+        client = FakeClient(["queued", "running", "cancelled"])
+        w = ss.JobWatcher(client, "j1")
+        self.assertEqual(w.step()["state"], "queued")
+        self.assertFalse(w.done)
+        w.request_cancel()
+        self.assertEqual(w.step()["state"], "running")
+        self.assertEqual(client.cancelled, 1)
+        self.assertEqual(w.step()["state"], "cancelled")
+        self.assertTrue(w.done)
+        self.assertEqual(client.cancelled, 1)
+
     def test_timeout(self):
         t = [0.0]
 
