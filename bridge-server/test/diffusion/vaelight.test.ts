@@ -41,3 +41,38 @@ test('real weights: VAElight encodes a real frame to SD latents and decodes it b
   assert.ok(std > 0.5 && std < 1.5, `UNet-space latent std ${std} (SD-1.5 latents are ≈ unit variance)`);
   assert.ok(q > 20, `round-trip PSNR ${q}`);
 });
+
+test('real weights: VAElight imported as a model folder matches its manifest hashes and loads as a tiny autoencoder', { skip }, async () => {
+  const { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { ModelStore, findManifest, loadManifests } = await import('@synthetic-studio/models');
+  const { validateModelFolder } = await import('../../src/diffusion/index.js');
+  const tmp = mkdtempSync(join(tmpdir(), 'ss-vaelight-'));
+  try {
+    const src = join(tmp, 'vaelight');
+    mkdirSync(join(src, 'vae_encoder'), { recursive: true });
+    mkdirSync(join(src, 'vae_decoder'), { recursive: true });
+    copyFileSync(join(vae, 'VAEencoder.onnx'), join(src, 'vae_encoder', 'model.onnx'));
+    copyFileSync(join(vae, 'VAEpreview.onnx'), join(src, 'vae_decoder', 'model.onnx'));
+    const m = findManifest('vaelight', loadManifests())!;
+    for (const [rel, obj] of Object.entries(m.configs ?? {})) writeFileSync(join(src, rel), JSON.stringify(obj));
+    const rt = new DiffusionRuntime({ mode: 'in-process', intraOpThreads: 1 });
+    const store = new ModelStore(join(tmp, 'models'));
+    const rec = await store.importFolder(src, (d) => validateModelFolder(d, rt));
+    assert.equal(rec.kind, 'taesd');
+    const v = await store.verifyFiles(store.dirOf('vaelight'));
+    assert.deepEqual(v.problems, []);
+    assert.ok(v.checked >= 2, 'manifest sha256 values checked');
+    const ae = await TinyAutoencoder.fromFolder(store.dirOf('vaelight'), rt);
+    assert.equal(ae.options.imageRange, '-1..1');
+    assert.equal(ae.options.latentScale, 0.18215);
+    const img = resizeFrame(await load(frame), 128, 64);
+    const enc = await ae.encode(img);
+    const dec = await ae.decode(enc.latents, enc.width, enc.height);
+    const q = psnr(dec, img);
+    assert.ok(q > 15, `PSNR ${q}`);
+    await rt.dispose();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
