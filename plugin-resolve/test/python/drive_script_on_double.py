@@ -70,6 +70,97 @@ elif mode == "import":
     outputs = json.loads(sys.argv[3])
     selection = ss.read_selection(resolve)
     print(json.dumps({"report": ss.import_and_place(resolve, outputs, selection)}))
+elif mode == "window":
+    # A stand-in for Fusion's UIManager that plays a user: pick "copy", Generate, let the
+    # window's timer poll until the job ends, then close.
+    import time
+
+    class Item(object):
+        def __init__(self, props):
+            self.__dict__.update(props)
+            self.Text = props.get("Text", "")
+            self.CurrentIndex = 0
+            self.options = []
+
+        def AddItem(self, text):
+            self.options.append(text)
+
+    class Timer(object):
+        def __init__(self, props):
+            self.props = props
+            self.active = False
+
+        def Start(self):
+            self.active = True
+
+        def Stop(self):
+            self.active = False
+
+    class Handlers(object):
+        def __init__(self):
+            self.__dict__["_by_id"] = {}
+
+        def __getattr__(self, name):
+            return self._by_id.setdefault(name, type("H", (), {})())
+
+    registry = {}
+    timers = []
+
+    class UI(object):
+        def __getattr__(self, kind):
+            def make(arg=None):
+                if kind == "Timer":
+                    t = Timer(arg)
+                    timers.append(t)
+                    return t
+                if isinstance(arg, dict):
+                    item = Item(arg)
+                    if "ID" in arg:
+                        registry[arg["ID"]] = item
+                    return item
+                return list(arg or [])
+            return make
+
+    class Window(object):
+        def __init__(self):
+            self.On = Handlers()
+
+        def GetItems(self):
+            return registry
+
+        def Show(self):
+            pass
+
+        def Hide(self):
+            pass
+
+    class Dispatcher(object):
+        def __init__(self, ui):
+            self.On = Handlers()
+            self.window = None
+            self.running = False
+
+        def AddWindow(self, props, children):
+            self.window = Window()
+            return self.window
+
+        def RunLoop(self):
+            self.running = True
+            registry["Task"].CurrentIndex = registry["Task"].options.index("copy")
+            self.window.On.Generate.Clicked(None)
+            deadline = time.time() + 60
+            while timers and timers[0].active and time.time() < deadline:
+                self.On.Poll.Timeout(None)
+                time.sleep(0.05)
+            self.window.On.Close.Clicked(None)
+
+        def ExitLoop(self):
+            self.running = False
+
+    fusion = type("Fusion", (), {"UIManager": UI()})()
+    bmd = type("Bmd", (), {"UIDispatcher": staticmethod(lambda ui: Dispatcher(ui))})()
+    ss.run_window(resolve, fusion, bmd, ss.load_settings(None))
+    print(json.dumps({"status": registry["Status"].Text, "timer": timers[0].props if timers else None}))
 elif mode == "console":
     settings = ss.load_settings(None)
     ss.run_console(resolve, settings, task="copy")

@@ -120,22 +120,40 @@ describe('free-edition script on the Resolve double (python3)', { skip: python ?
       await bridge?.close();
     });
 
-    it('selection → job → poll → import and place', async () => {
-      const clip = join(dir, 'car clip.mp4');
-      copyFileSync(sharedClip, clip); // results are written beside the source
+    /** 24p timeline whose V1 clip is the real 8 fps clip, frames [2, 6); free edition. */
+    function carDouble(clip: string): ResolveDouble {
       const fx: ResolveFixture = loadFixture('timeline-24');
       fx.media[0] = { id: 'A', name: 'car clip.mp4', path: clip, fps: 8, startTC: '00:00:00:00', frames: 16, resolution: '512x512' };
       fx.timeline.video[0]![0] = { media: 'A', start: 86400, duration: 12, leftOffset: 6 };
-      const d = makeDouble(fx, {
+      return makeDouble(fx, {
         studio: false,
         probe: (p) => {
           const out = bridge.jobs.list().flatMap((j) => j.outputs).find((o) => o.path === p);
           return out ? { fps: out.fps.num / out.fps.den, frames: out.frames, resolution: `${out.width}x${out.height}` } : null;
         },
       });
+    }
+
+    it('UIManager window: Generate, timer polling, import and place, status text', async () => {
+      const clip = join(dir, 'car clip ui.mp4');
+      copyFileSync(sharedClip, clip);
+      const d = carDouble(clip);
+      const { result } = await runScript(d, ['window'], { SYNTHETIC_STUDIO_URL: bridge.url, SYNTHETIC_STUDIO_TOKEN: bridge.token });
+      assert.equal(result.status, 'Done: imported 1 file(s) and placed on V2. ');
+      assert.deepEqual(result.timer, { ID: 'Poll', Interval: 500, SingleShot: false });
+      const job = bridge.jobs.list().find((j) => j.request.source.path === clip)!;
+      const movie = job.outputs.find((o) => o.kind === 'movie')!;
+      const placed = d.timeline.video[1]!.find((i) => i.media?.info.path === movie.path)!;
+      assert.deepEqual([placed.start, placed.duration], [86400, 12]);
+    });
+
+    it('selection → job → poll → import and place', async () => {
+      const clip = join(dir, 'car clip.mp4');
+      copyFileSync(sharedClip, clip); // results are written beside the source
+      const d = carDouble(clip);
       const { stdout } = await runScript(d, ['console'], { SYNTHETIC_STUDIO_URL: bridge.url, SYNTHETIC_STUDIO_TOKEN: bridge.token });
       assert.match(stdout, /succeeded 100%/);
-      const job = bridge.jobs.list()[0]!;
+      const job = bridge.jobs.list().find((j) => j.request.source.path === clip)!;
       assert.deepEqual([job.request.source.in, job.request.source.out, job.request.placement?.start], [2, 6, 86400]);
       const movie = job.outputs.find((o) => o.kind === 'movie')!;
       const placed = d.timeline.video[1]!.find((i) => i.media?.info.path === movie.path)!;
