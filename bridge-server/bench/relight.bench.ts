@@ -23,8 +23,7 @@ import {
   applyRatio, ClassicalRelighter, fitSize, icLightDirection, keyframeIndices, keyframeRatio, parseLightSpec, propagateKeyRatios,
   resizeFrame, rigFromSceneLight, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type RatioMap,
 } from '../src/relight/index.js';
-import { computeFlowPair } from '../src/temporal/flow.js';
-import { psnr, warpingError, type WarpPairFlows } from '../src/temporal/metrics.js';
+import { computeFlowPair, psnr, warpingError, type WarpPairFlows } from '../src/temporal/index.js';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 

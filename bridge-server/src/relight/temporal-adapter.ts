@@ -1,6 +1,4 @@
-import { fbConsistency } from '../temporal/consistency.js';
-import { computeFlowPair, type FlowOptions } from '../temporal/flow.js';
-import { warpBilinear } from '../temporal/warp.js';
+import { computeFlowPair, fbConsistency, warpBilinear, type FlowOptions } from '../temporal/index.js';
 import type { TemporalPort } from './temporal-port.js';
 
 /**

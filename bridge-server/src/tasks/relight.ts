@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
 import { DiffusionPipeline, DiffusionRuntime } from '../diffusion/index.js';
+import { maskFromFrame, maskToFrame, trackMask } from '../temporal/index.js';
 import {
   createOutputWriter, fromLinear, loadMask, probeMedia, readFrame, readFrames, resolveRange, toLinear, writeFileAtomic,
   type MaskSource, type MediaInfo, type OutputWriter,
@@ -302,9 +303,9 @@ async function openMatte(ctx: Ctx, info: MediaInfo, range: { in: number; out: nu
   if (request.mask) {
     const src: MaskSource = await loadMask(request.mask, { info, range, dilate: 0, feather: 0, signal });
     if (src.kind === 'single') {
-      ctx.log.warn({ frame: src.frame }, 'relight: a single-frame matte is held for the whole range (not tracked)');
-      const plane = firstChannel(src.mask);
-      return { kind: 'mask', get: async () => plane, close: () => src.close() };
+      const tracked = await trackSingleMatte(ctx, info, range, src.mask, src.frame);
+      await src.close();
+      return { kind: 'mask', get: async (i) => tracked(i), close: async () => undefined };
     }
     return { kind: 'mask', get: async (i) => firstChannel(await src.get(i)), close: () => src.close() };
   }
@@ -330,6 +331,37 @@ async function openMatte(ctx: Ctx, info: MediaInfo, range: { in: number; out: nu
     };
   }
   return { kind: 'none', get: async () => undefined, close: async () => undefined };
+}
+
+/** Longest range a single-frame matte is tracked over (all working-size frames sit in memory). */
+const MAX_TRACK_FRAMES = 1200;
+
+/**
+ * A matte painted on one frame, tracked through the range with the temporal engine's object
+ * tracker at the working size and scaled back up (bilinear, so the edge is soft). Too long a
+ * range: the matte is held, with a warning.
+ */
+async function trackSingleMatte(ctx: Ctx, info: MediaInfo, range: { in: number; out: number }, mask: FloatFrame, frame: number): Promise<(index: number) => Float32Array> {
+  const held = firstChannel(mask);
+  const total = range.out - range.in;
+  if (total > MAX_TRACK_FRAMES) {
+    ctx.log.warn({ frames: total }, `relight: the range is longer than ${MAX_TRACK_FRAMES} frames; the single-frame matte is held, not tracked`);
+    return () => held;
+  }
+  const ws = fitSize(info.width, info.height, WORKING_SIDE);
+  const frames: FloatFrame[] = [];
+  for await (const f of readFrames(ctx.request.source.path, { in: range.in, out: range.out, info, signal: ctx.signal })) {
+    frames.push(resizeFrame(f.frame, ws.width, ws.height));
+    ctx.progress({ phase: 'track matte', done: frames.length, total });
+  }
+  const key = Math.min(total - 1, Math.max(0, frame - range.in));
+  const small = maskFromFrame(resizeFrame({ width: info.width, height: info.height, channels: 1, data: held }, ws.width, ws.height));
+  const masks = trackMask(frames, [{ index: key, mask: small }]);
+  return (index: number) => {
+    const k = index - range.in;
+    if (k === key) return held;
+    return resizeFrame(maskToFrame(masks[k]), info.width, info.height).data;
+  };
 }
 
 function firstChannel(f: FloatFrame): Float32Array {

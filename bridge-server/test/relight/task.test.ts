@@ -82,6 +82,46 @@ test('classical relight task: prompt mapping shown, background kept bit-exact ou
   assert.ok(insideChanged > 0.5 * insideCount, `relit inside: ${insideChanged}/${insideCount}`);
 });
 
+test('a matte painted on one frame is tracked: the moving subject is relit, the far background kept', async () => {
+  const meta = await scene;
+  const src = join(dir, 'scene', meta.clip);
+  const maskPng = (t: number) => join(dir, 'scene', meta.mask, `${String(t).padStart(5, '0')}.png`);
+  const { ctx } = context({
+    task: 'relight', source: { path: src }, params: { light: 'key:az=-80,el=10,k=2500,i=1.6', background: 'keep' },
+    mask: { kind: 'file', path: maskPng(0), frame: 0, track: true }, output: { format: 'png16', dir: join(dir, 'out-track') },
+  }, join(dir, 'work-track'));
+  const result = (await relightTask.run(ctx)) as RelightResult;
+  const out = await readSequence(result.outputs[0].path);
+  const last = N - 1;
+  const truth = decodePng(await readFile(maskPng(last))).samples;
+  const first = decodePng(await readFile(maskPng(0))).samples;
+  const near = (m: ArrayLike<number>, x: number, y: number, r: number) => {
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+      const X = x + dx, Y = y + dy;
+      if (X >= 0 && Y >= 0 && X < W && Y < H && m[Y * W + X]) return true;
+    }
+    return false;
+  };
+  let t = 0, farDiff = 0, sphereChanged = 0, sphere = 0;
+  for await (const { frame } of readFrames(src)) {
+    if (t === last) {
+      const ref = frameToUint16(frame, 3);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        const p = y * W + x;
+        if (!near(truth, x, y, 6)) for (let c = 0; c < 3; c++) if (out[t][p * 3 + c] !== ref[p * 3 + c]) farDiff++;
+        if (!near(first, x, y, 0) && truth[p] && !(!near(truth, x - 3, y, 0) || !near(truth, x + 3, y, 0) || !near(truth, x, y - 3, 0) || !near(truth, x, y + 3, 0))) {
+          sphere++;
+          if (Math.abs(out[t][p * 3] - ref[p * 3]) > 512) sphereChanged++;
+        }
+      }
+    }
+    t++;
+  }
+  assert.ok(sphere > 20, `sphere interior pixels away from where it started: ${sphere}`);
+  assert.equal(farDiff, 0, 'background away from the tracked subject is untouched');
+  assert.ok(sphereChanged > 0.8 * sphere, `the subject is relit where it moved to: ${sphereChanged}/${sphere}`);
+});
+
 test('classical relight task: a cancelled job resumes from its checkpoints to the same result', async () => {
   const meta = await scene;
   const request: JobRequestInput = { task: 'relight', source: { path: join(dir, 'scene', meta.clip) }, params: { light: 'preset:cool-rim' }, output: { format: 'png16', dir: join(dir, 'out-resume') } };
