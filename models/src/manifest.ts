@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '@synthetic-studio/shared';
+import { BUILTIN_MANIFEST_FILES } from './builtin-manifests.js';
 
 export type ModelKindName = 'sd' | 'sd-inpaint' | 'ic-light-fc' | 'ic-light-fbc' | 'taesd';
 export const MODEL_KINDS: ModelKindName[] = ['sd', 'sd-inpaint', 'ic-light-fc', 'ic-light-fbc', 'taesd'];
@@ -64,8 +65,9 @@ export function parseManifest(obj: unknown, origin = '<inline>'): ModelManifest 
   return m as unknown as ModelManifest;
 }
 
-/** Every manifest in a folder (default: models/manifests). */
-export function loadManifests(dir = MANIFEST_DIR): ModelManifest[] {
+/** Every manifest in a folder; without a folder, the shipped manifests (bundled as JSON). */
+export function loadManifests(dir?: string): ModelManifest[] {
+  if (dir === undefined) return Object.entries(BUILTIN_MANIFEST_FILES).map(([f, json]) => parseManifest(json, f));
   let names: string[];
   try { names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort(); } catch { return []; }
   return names.map((f) => {

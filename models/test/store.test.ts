@@ -5,7 +5,7 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { buildFixtures, ModelStore, manifestFromFolder, downloadFile, loadManifests, parseManifest, RECORD_FILE } from '../src/index.js';
+import { buildFixtures, ModelStore, manifestFromFolder, downloadFile, loadManifests, parseManifest, RECORD_FILE, MANIFEST_DIR } from '../src/index.js';
 import { isStudioError } from '@synthetic-studio/shared';
 
 const root = mkdtempSync(join(tmpdir(), 'ss-store-'));
@@ -99,6 +99,7 @@ test('downloadFile: server without a file → E_MODEL_MISSING without endless re
 test('shipped manifests parse and are honest about unknown hashes', () => {
   const ms = loadManifests();
   assert.ok(ms.length >= 3);
+  assert.deepEqual(ms, loadManifests(MANIFEST_DIR), 'the bundled list matches models/manifests/*.json');
   for (const m of ms) for (const f of m.files) assert.ok(f.sha256 === 'unknown' || /^[0-9a-f]{64}$/.test(f.sha256));
   assert.throws(() => parseManifest({ ...meta, files: [{ path: '../x', size: 1, sha256: 'unknown' }] }), /files\[0\]\.path/);
   assert.throws(() => parseManifest({ ...meta, kind: 'sdxl', files: [{ path: 'a', size: 1, sha256: 'unknown' }] }), /'kind'/);

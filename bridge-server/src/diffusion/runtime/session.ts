@@ -104,7 +104,14 @@ export class InferenceWorker {
   private closed = false;
 
   constructor() {
-    this.worker = new Worker(ORT_WORKER_SOURCE, { eval: true, workerData: { ortPath: require.resolve('onnxruntime-node') } });
+    // The source is CommonJS: drop an inherited --input-type (e.g. `node --input-type=module -e …`)
+    const execArgv: string[] = [];
+    for (let i = 0; i < process.execArgv.length; i++) {
+      const a = process.execArgv[i];
+      if (a === '--input-type') { i++; continue; }
+      if (!a.startsWith('--input-type=')) execArgv.push(a);
+    }
+    this.worker = new Worker(ORT_WORKER_SOURCE, { eval: true, execArgv, workerData: { ortPath: require.resolve('onnxruntime-node') } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; ok: boolean; error?: string }) => {
       const p = this.pending.get(m.id);
@@ -112,8 +119,8 @@ export class InferenceWorker {
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m); else p.reject(new Error(m.error));
     });
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', () => this.failAll(new Error('inference worker exited')));
+    this.worker.on('error', (e) => this.failAll(Object.assign(e, { workerFailure: true })));
+    this.worker.on('exit', () => this.failAll(Object.assign(new Error('inference worker exited'), { workerFailure: true })));
   }
 
   private failAll(e: Error): void {
@@ -143,6 +150,7 @@ export class InferenceWorker {
       const { session, provider, attempts } = await createWithFallback(factory, path, opts, availableProviders());
       return new WorkerSession(this, path, (session as OrtSessionLike & { sessionId: number }).sessionId, provider, attempts, metadata(session, 'input'), metadata(session, 'output'));
     } catch (e) {
+      if ((e as { workerFailure?: boolean }).workerFailure || this.closed) throw new StudioError('E_INTERNAL', `the inference worker thread failed: ${(e as Error).message}`, { path });
       throw loadError(path, e, (e as { attempts?: ProviderAttempt[] }).attempts ?? []);
     }
   }
