@@ -33,7 +33,7 @@
 export * from './runtime/types.js';
 export { DiffusionRuntime } from './runtime/runtime.js';
 export type { RuntimeOptions } from './runtime/runtime.js';
-export { providerChain } from './runtime/providers.js';
+export { providerChain, providerWarning } from './runtime/providers.js';
 export { availableProviders } from './runtime/session.js';
 export type { SessionFactory } from './runtime/providers.js';
 export { f32ToF16Bits, f16BitsToF32, toHalf, fromHalf } from './runtime/half.js';

@@ -4,7 +4,7 @@ import { writeFileSync, mkdirSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBuilder } from '@synthetic-studio/models';
 import { isStudioError } from '@synthetic-studio/shared';
-import { DiffusionRuntime, loadModelFolder, f32ToF16Bits, f16BitsToF32, toHalf, fromHalf, providerChain, signatureProblems } from '../../src/diffusion/index.js';
+import { DiffusionRuntime, loadModelFolder, f32ToF16Bits, f16BitsToF32, toHalf, fromHalf, providerChain, providerWarning, signatureProblems } from '../../src/diffusion/index.js';
 import { fixtureDir } from './helpers.js';
 
 const fx = fixtureDir(11);
@@ -87,6 +87,10 @@ test('a failing execution provider falls back to the next and says which runs', 
   assert.deepEqual(tried, ['cuda+cpu', 'cpu']);
   assert.equal(s.attempts[0].ok, false);
   assert.match(s.attempts[0].error!, /Failed to load shared library/);
+  const warn = providerWarning(s);
+  assert.equal(warn?.code, 'E_PROVIDER');
+  assert.match(warn!.message, /cuda \(OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\) unavailable .* running on cpu/);
+  assert.equal(providerWarning({ path: 'x', provider: 'cpu', attempts: [{ provider: 'cpu', ok: true }] }), null);
   assert.deepEqual(providerChain(['dml', 'cuda']), ['dml', 'cuda', 'cpu']);
   assert.deepEqual(providerChain(undefined), ['cpu']);
   // and with the real onnxruntime: cuda is compiled in but its libraries are not installed here

@@ -3,6 +3,7 @@
  * fails to load (e.g. 'cuda' without the CUDA libraries): we try each requested provider in turn
  * (with 'cpu' behind it for unsupported ops), catch the failure, and end on plain 'cpu'.
  */
+import { StudioError } from '@synthetic-studio/shared';
 import type { ExecutionProvider, ProviderAttempt, SessionOptions } from './types.js';
 
 export interface OrtSessionLike {
@@ -68,4 +69,15 @@ export async function createWithFallback(
     }
   }
   throw Object.assign(lastError instanceof Error ? lastError : new Error(String(lastError)), { attempts });
+}
+
+/**
+ * An E_PROVIDER warning when a session runs on a different provider than the first one asked for
+ * (jobs log it and show it to the user), or null when the first choice runs.
+ */
+export function providerWarning(s: { path: string; provider: ExecutionProvider; attempts: ProviderAttempt[] }): StudioError | null {
+  const first = s.attempts[0];
+  if (!first || first.ok) return null;
+  const failed = s.attempts.filter((a) => !a.ok).map((a) => `${a.provider} (${(a.error ?? '').split('\n')[0]})`);
+  return new StudioError('E_PROVIDER', `${failed.join('; ')} unavailable for ${s.path}; running on ${s.provider}`, { requested: first.provider, running: s.provider, attempts: s.attempts });
 }
