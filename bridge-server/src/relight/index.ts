@@ -12,7 +12,7 @@ export { shadingRatio, smoothRatio, resizeRatio, applyRatio, clampRatio, RATIO_M
 export { carryRatio, RatioStabilizer, propagateKeyRatios, blendLog, type CarriedRatio, type StabilizerOptions } from './ratio-temporal.js';
 export type { TemporalPort, FlowField, ValidMask } from './temporal-port.js';
 export { fitSize, resizeFrame } from './resample.js';
-export { compositeMatte, scaleFrame, matteFromFrame, type BackgroundMode } from './matte.js';
+export { compositeMatte, scaleFrame, matteFromFrame, snapMatte, type BackgroundMode } from './matte.js';
 export { ClassicalRelighter, classicalRatio, estimateNormals, type ClassicalOptions, type FrameAux } from './classical.js';
 export { temporalEnginePort } from './temporal-adapter.js';
 export { SubjectSegmenter, SELFIE_INPUT, SELFIE_OUTPUT, SELFIE_WIDTH, SELFIE_HEIGHT } from './segmentation.js';

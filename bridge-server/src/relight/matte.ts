@@ -36,7 +36,7 @@ export function scaleFrame(frame: FloatFrame, k: number): FloatFrame {
   return { width: frame.width, height: frame.height, channels: c, data: out };
 }
 
-/** Matte plane from a 1-channel frame (or the luminance-free first channel of any frame). */
+/** Matte plane (clamped to 0..1) from a mask frame: its alpha when it has 4 channels, else its first channel. */
 export function matteFromFrame(f: FloatFrame): Float32Array {
   const n = f.width * f.height;
   const out = new Float32Array(n);
@@ -47,4 +47,17 @@ export function matteFromFrame(f: FloatFrame): Float32Array {
     out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
   return out;
+}
+
+/**
+ * Snaps a soft probability matte: below `lo` → 0 (so the background stays bit-exact where the
+ * model is merely unsure of nothing), above `hi` → 1, a linear ramp between. In place.
+ */
+export function snapMatte(matte: Float32Array, lo = 0.05, hi = 0.95): Float32Array {
+  const k = 1 / (hi - lo);
+  for (let i = 0; i < matte.length; i++) {
+    const v = matte[i];
+    matte[i] = v <= lo ? 0 : v >= hi ? 1 : (v - lo) * k;
+  }
+  return matte;
 }

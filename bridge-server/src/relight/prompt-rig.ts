@@ -53,7 +53,6 @@ export function promptToRig(prompt: string): PromptMapping {
   const explained: string[] = [];
   const matched: string[] = [];
   let base: LightRig | undefined;
-  let basePreset: string | undefined;
   const lights: Light[] = [];
   let globalSoft: number | undefined;
 
@@ -62,7 +61,6 @@ export function promptToRig(prompt: string): PromptMapping {
     if (preset && !base) {
       const [re, name] = preset;
       base = presetRig(name) as LightRig;
-      basePreset = name;
       const phrase = (clause.match(re) as RegExpMatchArray)[0];
       matched.push(phrase);
       explained.push(`"${phrase}" → preset ${name} (${presetAbout(name)})`);
@@ -108,7 +106,6 @@ export function promptToRig(prompt: string): PromptMapping {
   if (globalSoft !== undefined) for (const l of rig.lights) l.softness = globalSoft;
 
   const description = `${explained.join('; ')}. Rig: ${describeRig(rig)}`;
-  void basePreset;
   return { rig, description, spec: rigToSpec(rig), matched };
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../media/index.js';
 import {
   applyRatio, ClassicalRelighter, compositeMatte, fitSize, icLightDirection, keyframeIndices, keyframeRatio, luminancePlane, modelSize,
-  propagateKeyRatios, resizeFrame, resolveLighting, rigPrompt, scaleFrame, SubjectSegmenter, temporalEnginePort,
+  propagateKeyRatios, resizeFrame, resolveLighting, rigPrompt, scaleFrame, snapMatte, SubjectSegmenter, temporalEnginePort,
   type RatioMap, type ResolvedLighting, type TemporalPort,
 } from '../relight/index.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
@@ -178,7 +178,9 @@ async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): P
     const cached = await readRatio(join(cacheDir, `${index}.f32`), ws.width, ws.height);
     if (cached) return cached;
     const frame = await readFrame(request.source.path, index, { info, signal });
-    const m = await matte.get(index, frame);
+    // IC-Light relights a foreground over grey: give it the matte only when the background is
+    // not relit too (otherwise its ratio there would compare the plate with grey).
+    const m = params.background === 'relight' ? undefined : await matte.get(index, frame);
     const ratio = await keyframeRatio(pipeline, frame, {
       prompt, seed, steps: params.steps, guidance: params.guidance, light, signal, strength: params.strength,
       modelWidth: ms.width, modelHeight: ms.height, ratioWidth: ws.width, ratioHeight: ws.height,
@@ -322,7 +324,7 @@ async function openMatte(ctx: Ctx, info: MediaInfo, range: { in: number; out: nu
       get: async (i, frame) => {
         const hit = cache.get(i);
         if (hit) return hit;
-        const m = await seg.matte(frame);
+        const m = snapMatte(await seg.matte(frame));
         cache.clear(); // frames come in order; keep only the latest (keyframe and gap reads share it)
         cache.set(i, m);
         return m;

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parseJobRequest, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
 import { buildFixtures } from '@synthetic-studio/models';
 import { decodePng, frameToUint16, rasterizeShapes, readFrames, renderSampleScene } from '../../src/media/index.js';
-import { relightTask, type RelightResult } from '../../src/tasks/relight.js';
+import { relightTask, SELFIE_MODEL_PATH, type RelightResult } from '../../src/tasks/relight.js';
+import { snapMatte, SubjectSegmenter } from '../../src/relight/index.js';
 import type { TaskContext } from '../../src/tasks/task.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-relight-task-'));
@@ -15,7 +17,9 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const W = 96, H = 54, N = 8;
 const scene = renderSampleScene({ dir: join(dir, 'scene'), width: W, height: H, frames: N, codec: 'prores' });
 
-function context(request: JobRequestInput, workDir: string, signal = new AbortController().signal) {
+const SHARED_MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/models');
+
+function context(request: JobRequestInput, workDir: string, signal = new AbortController().signal, modelsDir = join(dir, 'models')) {
   const progress: number[] = [];
   const logs: string[] = [];
   const ctx: TaskContext<RequestOf<'relight'>> = {
@@ -25,7 +29,7 @@ function context(request: JobRequestInput, workDir: string, signal = new AbortCo
     signal,
     progress: (u) => { if (u.phase === 'relight') progress.push(u.done); },
     log: { debug() {}, info: (o, m) => { logs.push(typeof o === 'string' ? o : m ?? ''); }, warn() {}, error() {} },
-    env: { modelsDir: join(dir, 'models'), maxPixels: 4096 * 4096, executionProviders: ['cpu'] },
+    env: { modelsDir, maxPixels: 4096 * 4096, executionProviders: ['cpu'] },
   };
   return { ctx, progress, logs };
 }
@@ -174,4 +178,32 @@ test('diffusion relight task on the IC-Light fixture: keyframes only, determinis
   assert.equal(a.length, N);
   assert.deepEqual(a, b, 'same seed → identical frames');
   assert.notDeepEqual(a, c, 'another seed → different frames');
+});
+
+test('autoMatte with the installed selfie model: relit where the model sees the subject, bit-exact where its matte is 0', { skip: existsSync(join(SHARED_MODELS, 'selfie-segmentation')) ? false : 'shared models absent' }, async () => {
+  const meta = await scene;
+  const src = join(dir, 'scene', meta.clip);
+  const { ctx } = context({
+    task: 'relight', source: { path: src, in: 0, out: 3 }, params: { light: 'key:az=-80,el=10,k=2500,i=1.6', background: 'keep', autoMatte: true },
+    output: { format: 'png16', dir: join(dir, 'out-auto') },
+  }, join(dir, 'work-auto'), new AbortController().signal, SHARED_MODELS);
+  const result = (await relightTask.run(ctx)) as RelightResult;
+  assert.equal(result.metrics.matte, 2, 'automatic matte used');
+  const out = await readSequence(result.outputs[0].path);
+  const seg = await SubjectSegmenter.load(join(SHARED_MODELS, ...SELFIE_MODEL_PATH));
+  let zeros = 0, zeroDiff = 0, subject = 0, subjectChanged = 0, t = 0;
+  for await (const { frame } of readFrames(src, { in: 0, out: 3 })) {
+    const matte = snapMatte(await seg.matte(frame));
+    const sphere = decodePng(await readFile(join(dir, 'scene', meta.mask, `${String(t).padStart(5, '0')}.png`))).samples;
+    const ref = frameToUint16(frame, 3);
+    for (let p = 0; p < W * H; p++) {
+      if (matte[p] === 0) { zeros++; for (let c = 0; c < 3; c++) if (out[t][p * 3 + c] !== ref[p * 3 + c]) zeroDiff++; }
+      if (sphere[p] && matte[p] === 1) { subject++; if (Math.abs(out[t][p * 3] - ref[p * 3]) > 512) subjectChanged++; }
+    }
+    t++;
+  }
+  await seg.close();
+  assert.ok(zeros > 0.5 * 3 * W * H, `matte is 0 on ${zeros} pixels`);
+  assert.equal(zeroDiff, 0, 'untouched where the automatic matte is 0');
+  assert.ok(subject > 50 && subjectChanged > 0.8 * subject, `the salient sphere is relit: ${subjectChanged}/${subject}`);
 });
