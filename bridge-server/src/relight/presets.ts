@@ -93,6 +93,16 @@ const PRESET_BUILDERS: Record<string, { about: string; build: () => LightRig }> 
       ambient: amb(0.15, 6500),
     }),
   },
+  'warm-interior': {
+    about: 'cozy tungsten room light: soft warm key, warm bounce',
+    build: () => ({
+      lights: [
+        makeLight({ name: 'lamp', azimuth: -40, elevation: 20, kelvin: 2800, intensity: 0.9, softness: 0.7 }),
+        makeLight({ name: 'bounce', azimuth: 50, elevation: 0, kelvin: 3200, intensity: 0.25, softness: 1 }),
+      ],
+      ambient: amb(0.2, 3000),
+    }),
+  },
   candle: {
     about: 'very warm low practical light, dark surroundings',
     build: () => ({

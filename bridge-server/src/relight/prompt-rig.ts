@@ -15,32 +15,36 @@ export interface PromptMapping {
   matched: string[];
 }
 
-const PRESET_PHRASES: Array<[RegExp, string]> = [
+/** Phrases that name a whole lighting setup; the preset may depend on the clause (window side). */
+const PRESET_PHRASES: Array<[RegExp, string | ((clause: string) => string)]> = [
   [/\b(golden[ -]?(hour|time)|sunset|sunrise|late afternoon)\b/, 'golden-hour'],
   [/\b(blue[ -]?hour|dusk|twilight)\b/, 'blue-hour'],
-  [/\b(overcast|cloudy|grey sky|gray sky)\b/, 'overcast'],
+  [/\b(overcast|cloudy|grey sky|gray sky|natural light(ing)?)\b/, 'overcast'],
   [/\b(noon|midday|mid-day|harsh sun(light)?|high sun)\b/, 'noon'],
-  [/\b(top[ -]?light|overhead light|light from above|lit from above)\b/, 'top-light'],
+  [/\b(top[ -]?light|overhead light)\b/, 'top-light'],
+  [/\bwindow\b/, (c) => (/\bright\b/.test(c) ? 'window-right' : 'window-left')],
   [/\b(candle ?light|candle|fire ?light|fireplace)\b/, 'candle'],
   [/\b(moon ?light|moonlit|night)\b/, 'moonlight'],
   [/\b(neon|cyberpunk)\b/, 'neon'],
   [/\b(studio|three[ -]point)\b/, 'three-point'],
+  [/\b(cozy|cosy|home|bedroom|living room|indoor|interior)\b/, 'warm-interior'],
 ];
 
+/** Specific hues first, so "cold blue light" is blue, not merely cool. */
 const COLOUR_WORDS: Array<[RegExp, { kelvin?: number; rgb?: Rgb; word: string }]> = [
-  [/\b(warm|tungsten|incandescent)\b/, { kelvin: 3200, word: 'warm' }],
-  [/\b(orange|amber)\b/, { kelvin: 2300, word: 'orange' }],
-  [/\b(cool|cold)\b/, { kelvin: 9000, word: 'cool' }],
-  [/\b(daylight|white|neutral)\b/, { kelvin: 5600, word: 'neutral daylight' }],
   [/\b(blue|bluish)\b/, { rgb: [0.35, 0.6, 1.6], word: 'blue' }],
   [/\b(cyan|teal)\b/, { rgb: [0.2, 1.0, 1.3], word: 'cyan' }],
   [/\b(red|reddish)\b/, { rgb: [2.2, 0.35, 0.3], word: 'red' }],
   [/\b(green|greenish)\b/, { rgb: [0.4, 1.15, 0.4], word: 'green' }],
   [/\b(magenta|pink|purple|violet)\b/, { rgb: [1.3, 0.3, 1.3], word: 'magenta' }],
   [/\b(yellow)\b/, { rgb: [1.3, 1.05, 0.3], word: 'yellow' }],
+  [/\b(orange|amber)\b/, { kelvin: 2300, word: 'orange' }],
+  [/\b(warm|tungsten|incandescent)\b/, { kelvin: 3200, word: 'warm' }],
+  [/\b(cool|cold)\b/, { kelvin: 9000, word: 'cool' }],
+  [/\b(daylight|white|neutral)\b/, { kelvin: 5600, word: 'neutral daylight' }],
 ];
 
-const LIGHTISH = /\b(light|lights|lit|lighting|lamp|glow|sun|sunlight|rim|key|fill|backlight|backlit|kicker|spot|spotlight|from)\b/;
+const LIGHTISH = /\b(light|lights|lit|lighting|lamp|glow|sun|sunlight|sunshine|rim|key|fill|backlight|backlit|kicker|spot|spotlight|from)\b/;
 
 /**
  * Maps a simple lighting prompt ("warm light from the left", "blue rim light", "golden hour",
@@ -59,7 +63,8 @@ export function promptToRig(prompt: string): PromptMapping {
   for (const clause of clauses) {
     const preset = PRESET_PHRASES.find(([re]) => re.test(clause));
     if (preset && !base) {
-      const [re, name] = preset;
+      const [re, which] = preset;
+      const name = typeof which === 'string' ? which : which(clause);
       base = presetRig(name) as LightRig;
       const phrase = (clause.match(re) as RegExpMatchArray)[0];
       matched.push(phrase);
@@ -128,7 +133,7 @@ function splitClauses(text: string): string[] {
   return out.map((c) => c.trim()).filter((c) => c.length > 0);
 }
 
-const LIGHT_NOUN = /\b(light|lights|lit|lighting|lamp|glow|sun|sunlight|rim|key|fill|backlight|backlit|kicker|spot|spotlight)\b/;
+const LIGHT_NOUN = /\b(light|lights|lit|lighting|lamp|glow|sun|sunlight|sunshine|rim|key|fill|backlight|backlit|kicker|spot|spotlight)\b/;
 
 function isAccent(l: Light): boolean {
   return Math.abs(l.azimuth) >= 110;
@@ -151,7 +156,7 @@ function clauseToLight(clause: string, index: number): { light: Light; explanati
   if (!colour && !explicitK && !isRim && !dir && !LIGHTISH.test(clause)) return undefined;
   if (!colour && !explicitK && !isRim && !dir && !isFill) {
     // "light" alone says nothing about the light; do not invent one.
-    if (!/\b(key|spot|spotlight|lamp|sun|sunlight)\b/.test(clause)) return undefined;
+    if (!/\b(key|spot|spotlight|lamp|sun|sunlight|sunshine)\b/.test(clause)) return undefined;
   }
 
   const notes: string[] = [];

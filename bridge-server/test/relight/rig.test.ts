@@ -160,6 +160,17 @@ test('prompt → rig: simple prompts map to sensible rigs and the mapping is exp
   assert.equal(two.rig.lights.length, 2);
 });
 
+test('prompt → rig: IC-Light style quick prompts map to presets, hue words beat warm/cool', () => {
+  assert.deepEqual(promptToRig('sunshine from window').rig, presetRig('window-left'));
+  assert.deepEqual(promptToRig('window light from the right').rig, presetRig('window-right'));
+  assert.deepEqual(promptToRig('natural lighting').rig, presetRig('overcast'));
+  assert.deepEqual(promptToRig('home atmosphere, cozy bedroom illumination').rig, presetRig('warm-interior'));
+  assert.deepEqual(promptToRig('neon light, city').rig, presetRig('neon'));
+  const blue = promptToRig('cold blue light from above').rig.lights[0];
+  assert.deepEqual(blue.color, [0.35, 0.6, 1.6]);
+  assert.ok(blue.elevation >= 70);
+});
+
 test('prompt → rig: a prompt with no lighting words is refused with guidance', () => {
   assert.throws(
     () => promptToRig('a cat sitting on a table'),
