@@ -8,10 +8,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { renderSampleScene } from '../../src/media/index.js';
 import { webBridge } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** Bounding box (normalised) of the white pixels of a grey mask PNG. */
+async function maskBox(file: string): Promise<{ x0: number; y0: number; x1: number; y1: number }> {
+  const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+  let x0 = 1, y0 = 1, x1 = 0, y1 = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    if (data[p]! < 128) continue;
+    const x = (p % info.width) / info.width, y = Math.floor(p / info.width) / info.height;
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1 / info.width); y1 = Math.max(y1, y + 1 / info.height);
+  }
+  return { x0, y0, x1, y1 };
+}
 const ARTIFACTS = fileURLToPath(new URL('../../../.artifacts/panel/', import.meta.url));
 
 test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`, timeout: 240_000 }, async () => {
@@ -33,6 +46,9 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
   const shot = async (page: Page, name: string) => {
     step++;
     await page.screenshot({ path: path.join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+    // A full-page capture leaves Chromium's scroll offset stale: the next focus change scrolls the
+    // page between mousedown and mouseup and the click is lost. Start each step from the top.
+    await page.evaluate(() => window.scrollTo(0, 0));
   };
   let current: Page | undefined;
   try {
@@ -89,18 +105,35 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
       const stage = page.locator('.ss-overlay');
       await stage.scrollIntoViewIfNeeded();
       const box = (await stage.boundingBox())!;
-      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
+      const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+      // The object's true extent on the painted frame (the sample scene ships its masks).
+      const ball = await maskBox(path.join(sampleDir, meta.mask, `${String(4).padStart(5, '0')}.png`));
+      // Ellipse tool dragged over the ball's box, then a brush stroke across it.
+      await page.click('[data-key=tool-ellipse]');
+      await page.mouse.move(...at(ball.x0 - 0.02, ball.y0 - 0.03));
       await page.mouse.down();
-      for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.4 + i * 0.02), box.y + box.height * (0.4 + i * 0.015));
+      await page.mouse.move(...at(ball.x1 + 0.02, ball.y1 + 0.03), { steps: 5 });
       await page.mouse.up();
-      await page.click('[data-key=tool-rect]');
-      await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.1);
+      await page.click('[data-key=tool-brush]');
+      await page.mouse.move(...at(ball.x0, (ball.y0 + ball.y1) / 2));
       await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.3, { steps: 4 });
+      for (let i = 1; i <= 6; i++) await page.mouse.move(...at(ball.x0 + ((ball.x1 - ball.x0) * i) / 6, (ball.y0 + ball.y1) / 2));
+      await page.mouse.up();
+      // A rectangle, checked for normalised coordinates, then removed with the Undo button.
+      await page.click('[data-key=tool-rect]');
+      await page.mouse.move(...at(0.7, 0.1));
+      await page.mouse.down();
+      await page.mouse.move(...at(0.85, 0.3), { steps: 4 });
       await page.mouse.up();
       let s = await panelState();
-      assert.deepEqual(s.mask.shapes.map((x: any) => x.shape), ['stroke', 'rect']);
-      assert.ok(Math.abs(s.mask.shapes[1].w - 0.15) < 0.02 && Math.abs(s.mask.shapes[1].h - 0.2) < 0.03, 'rect in normalised frame coordinates');
+      assert.deepEqual(s.mask.shapes.map((x: any) => x.shape), ['ellipse', 'stroke', 'rect']);
+      const rect = s.mask.shapes[2];
+      assert.ok(Math.abs(rect.x - 0.7) < 0.02 && Math.abs(rect.w - 0.15) < 0.02 && Math.abs(rect.h - 0.2) < 0.03, `rect in normalised frame coordinates: ${JSON.stringify(rect)}`);
+      const ellipse = s.mask.shapes[0];
+      assert.ok(Math.abs(ellipse.cx - (ball.x0 + ball.x1) / 2) < 0.02 && Math.abs(ellipse.cy - (ball.y0 + ball.y1) / 2) < 0.03, 'ellipse centred on the ball');
+      await page.click('[data-key=undo]');
+      s = await panelState();
+      assert.equal(s.mask.shapes.length, 2, 'Undo removes the rectangle');
       await page.click('[data-key=tool-brush]');
       await page.focus('[data-key=mask-stage]');
       await page.keyboard.press('ArrowRight');
@@ -110,6 +143,9 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
       await page.keyboard.press('Control+z');
       s = await panelState();
       assert.equal(s.mask.shapes.length, 2, 'Ctrl+Z undoes it');
+      await page.keyboard.press('e');
+      assert.equal((await panelState()).mask.tool, 'eraser', 'E picks the eraser');
+      await page.keyboard.press('b');
       assert.ok(await page.locator('.ss-overlay .ss-shape').count() > 3, 'strokes drawn as vector divs over the frame');
       await shot(page, 'mask');
       if (await page.locator('[data-key=track]').isEnabled()) {
@@ -133,12 +169,15 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
     await page.click('[data-key=generate]');
     const firstJob = page.locator('.ss-job').first();
     await firstJob.waitFor();
-    const seen = new Set<number>();
+    let midShot = false;
     const deadline = Date.now() + 120_000;
     for (;;) {
       const state = await firstJob.getAttribute('class');
-      seen.add(Number(await firstJob.locator('[role=progressbar]').getAttribute('aria-valuenow')));
-      if (seen.size === 2 && ![...seen].some((v) => v === 0 || v === 100)) await shot(page, 'running');
+      const pct = Number(await firstJob.locator('[role=progressbar]').getAttribute('aria-valuenow'));
+      if (!midShot && pct > 0 && pct < 100 && /ss-running/.test(state ?? '')) {
+        midShot = true;
+        await shot(page, 'running');
+      }
       if (/ss-(succeeded|failed|cancelled)/.test(state ?? '')) break;
       assert.ok(Date.now() < deadline, 'job finished in time');
       await page.waitForTimeout(50);

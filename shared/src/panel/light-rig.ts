@@ -21,11 +21,15 @@ export interface LightPreset {
   rig: Omit<LightRig, 'preset'>;
 }
 
+// Ids match the bridge's relight presets (bridge-server/src/relight/presets.ts); the values are
+// each preset's main light, the starting point when the user edits a preset into a custom rig.
 export const LIGHT_PRESETS: readonly LightPreset[] = [
-  { id: 'golden-hour', label: 'Golden hour', rig: { azimuth: -60, elevation: 12, kelvin: 3200, intensity: 1.2, rim: false } },
-  { id: 'overcast', label: 'Overcast', rig: { azimuth: 0, elevation: 70, kelvin: 6500, intensity: 0.9, rim: false } },
-  { id: 'cool-rim', label: 'Cool rim', rig: { azimuth: 150, elevation: 25, kelvin: 9000, intensity: 1, rim: true } },
-  { id: 'top-light', label: 'Top light', rig: { azimuth: 0, elevation: 85, kelvin: 5600, intensity: 1.1, rim: false } },
+  { id: 'golden-hour', label: 'Golden hour', rig: { azimuth: -70, elevation: 10, kelvin: 3000, intensity: 1.3, rim: false } },
+  { id: 'overcast', label: 'Overcast', rig: { azimuth: 0, elevation: 60, kelvin: 6500, intensity: 0.6, rim: false } },
+  { id: 'noon', label: 'Noon', rig: { azimuth: 10, elevation: 70, kelvin: 5600, intensity: 1.25, rim: false } },
+  { id: 'blue-hour', label: 'Blue hour', rig: { azimuth: -30, elevation: 35, kelvin: 12000, intensity: 0.55, rim: false } },
+  { id: 'cool-rim', label: 'Cool rim', rig: { azimuth: -35, elevation: 20, kelvin: 5600, intensity: 0.8, rim: true } },
+  { id: 'top-light', label: 'Top light', rig: { azimuth: 0, elevation: 85, kelvin: 4300, intensity: 1.2, rim: false } },
 ];
 
 export function defaultRig(): LightRig {
@@ -55,7 +59,7 @@ export function editRig(rig: LightRig, patch: Partial<Omit<LightRig, 'preset'>>)
 export function rigToSpec(rig: LightRig): string {
   if (rig.preset) return `preset:${rig.preset}`;
   const key = `key:az=${rig.azimuth},el=${rig.elevation},k=${rig.kelvin},i=${rig.intensity}`;
-  return rig.rim ? `${key};rim:az=${wrap180(rig.azimuth + 180)},el=20,k=9000,i=${Math.round(rig.intensity * 60) / 100}` : key;
+  return rig.rim ? `${key};rim:az=${wrap180(rig.azimuth + 180)},el=20,k=10000,i=${Math.round(rig.intensity * 175) / 100}` : key;
 }
 
 /**

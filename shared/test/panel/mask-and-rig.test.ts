@@ -45,8 +45,8 @@ test('light rig: presets as preset specs, edits become explicit key lights, pick
   assert.equal(edited.preset, null);
   assert.equal(edited.azimuth, -160, 'wrapped to [-180, 180)');
   assert.equal(edited.elevation, 90);
-  assert.equal(rigToSpec(edited), 'key:az=-160,el=90,k=3200,i=1.2');
-  assert.equal(rigToSpec(editRig(edited, { rim: true, elevation: 30 })), 'key:az=-160,el=30,k=3200,i=1.2;rim:az=20,el=20,k=9000,i=0.72');
+  assert.equal(rigToSpec(edited), 'key:az=-160,el=90,k=3000,i=1.3');
+  assert.equal(rigToSpec(editRig(edited, { rim: true, elevation: 30 })), 'key:az=-160,el=30,k=3000,i=1.3;rim:az=20,el=20,k=10000,i=2.28');
   for (const [az, el] of [[-90, 0], [45, 30], [180, 60], [0, 0]] as const) {
     const p = rigToPickerPoint({ azimuth: az, elevation: el });
     const d = pickerPointToDirection(p.x, p.y);
