@@ -13,7 +13,11 @@ export function frameToUint16(frame: FloatFrame, channels: 1 | 3 | 4 = frame.cha
   const c = frame.channels;
   const q = (v: number) => (v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0); // NaN → 0
   if (c === channels) {
-    for (let i = 0; i < src.length; i++) dst[i] = q(src[i]);
+    // hot path (every output frame): inlined round-half-up; NaN and negatives → 0
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i] * 65535 + 0.5;
+      dst[i] = v >= 65535 ? 65535 : v > 0 ? v : 0;
+    }
     return dst;
   }
   for (let p = 0; p < n; p++) {

@@ -1,19 +1,23 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import {
-  StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat,
-} from '@synthetic-studio/shared';
+import { StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat } from '@synthetic-studio/shared';
+import { videoEncodeArgs } from './encode-args.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
 import { frameToUint16, hashUint16 } from './frame-quantize.js';
-import { clipStem, defaultOutputDir, formatExtension, nextVersionedName, sequenceFrameName } from './output-naming.js';
-import { decodePng, encodePng16 } from './png-codec.js';
-import { videoEncodeArgs } from './encode-args.js';
-import { ffmpegPath, runTool, stderrTail } from './process.js';
+import { clipStem, defaultOutputDir, formatExtension, nextVersionedName } from './output-naming.js';
 import type { OutputWriter, OutputWriterOptions, Provenance } from './output-types.js';
+import { decodePng, encodePng16BE, uint16ToBE } from './png-codec.js';
+import { ffmpegPath, runTool, stderrTail } from './process.js';
 import { toolVersions } from './versions.js';
 
-const CHECKPOINT_LEVEL = Number(process.env.SYNTHETIC_STUDIO_CHECKPOINT_ZLIB ?? 1);
+/** zlib level of checkpoints: 0 (stored) keeps the writer off the critical path; set 1–9 to save disk. */
+const CHECKPOINT_LEVEL = Number(process.env.SYNTHETIC_STUDIO_CHECKPOINT_ZLIB ?? 0);
+/** fdatasync each checkpoint before its rename (survives power loss, not only a killed process). */
+const CHECKPOINT_FSYNC = process.env.SYNTHETIC_STUDIO_CHECKPOINT_FSYNC !== '0';
+const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
 function ckName(k: number): string {
   return `${String(k).padStart(8, '0')}.png`;
@@ -28,25 +32,51 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Write a file so that it is either complete or absent: temp file, fsync, rename. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/** Write a file so that it is either complete or absent: temp file, (fsync), rename. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, fsync = true): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(data);
-    await fh.datasync();
+    if (fsync) await fh.datasync();
   } finally {
     await fh.close();
   }
   await rename(tmp, path);
 }
 
+/** A checkpoint is complete when it ends with the IEND chunk (a torn write after power loss does not). */
+async function checkpointComplete(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size < 57) return false;
+    const tail = Buffer.alloc(12);
+    await fh.read(tail, 0, 12, size - 12);
+    return tail.equals(IEND);
+  } finally {
+    await fh.close();
+  }
+}
+
+interface Stream {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<number>;
+  stderr: { text: string };
+  next: number;
+  tmp: string;
+}
 
 /**
- * The one way results leave a job. Frames are checkpointed as 16-bit PNGs in `<workDir>/frames`
- * (atomic, fsynced), so a killed job resumes where it stopped and — because the final encode
- * always reads the checkpoints — produces byte-identical outputs to an uninterrupted run.
- * `finalize` encodes into a temp name inside the destination folder and renames it into place.
+ * The one way results leave a job. Every frame is checkpointed as a 16-bit PNG in
+ * `<workDir>/frames` (atomic rename, fsync), so a killed job resumes where it stopped.
+ *
+ * Encoding: on a fresh run whose frames arrive in order, the same 16-bit samples are streamed to
+ * the final encoder as they are checkpointed (so the encode overlaps the work instead of following
+ * it); a resumed or out-of-order run encodes from the checkpoints instead. Both paths feed ffmpeg
+ * identical big-endian 16-bit RGB, so the outputs are byte-identical (tested). The encoder writes
+ * a hidden temp name inside the destination folder; `finalize` renames it into place without ever
+ * overwriting, and `abort` removes it.
  */
 export async function createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter> {
   const { request, info, range } = opts;
@@ -58,6 +88,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
   const fps = opts.fps ?? info.fps;
   let format: OutputFormat = opts.format ?? request.output.format;
   if (format === 'prores' && channels === 4) format = 'prores4444';
+  const { ext, sequence } = formatExtension(format);
   const task = String(opts.task ?? request.task);
   const rate = timecodeRate(fps, info.dropFrame && fps.num === info.fps.num && fps.den === info.fps.den);
   const startTimecode =
@@ -65,11 +96,13 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       ? opts.startTimecode
       : sourceFrameToTimecode(firstFrame, info.startTimecode ?? (rate.dropFrame ? '00:00:00;00' : '00:00:00:00'), rate);
   const keepsTiming = firstFrame >= 0 && firstFrame + frameCount <= info.frameCount && fps.num * info.fps.den === info.fps.num * fps.den;
-  const wantAudio = (opts.audio ?? request.output.audio) && info.audio.length > 0 && keepsTiming;
+  const wantAudio = (opts.audio ?? request.output.audio) && info.audio.length > 0 && keepsTiming && !sequence;
+  if (firstFrame < 0 && sequence) throw new StudioError('E_OUTPUT', `Image sequences are numbered by source frame; frame ${firstFrame} is before the start of the clip. Choose a movie format.`);
 
   const framesDir = join(opts.workDir, 'frames');
   await mkdir(framesDir, { recursive: true });
   const stateFile = join(opts.workDir, 'writer.json');
+  const partialFile = join(opts.workDir, 'partial.json');
   const state = JSON.stringify({ width, height, channels, firstFrame, frameCount });
   const previous = await readFile(stateFile, 'utf8').catch(() => null);
   if (previous !== null && previous !== state) {
@@ -78,13 +111,22 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
     await mkdir(framesDir, { recursive: true });
   }
   if (previous !== state) await writeFileAtomic(stateFile, state);
+  // a temp output left in the destination by a run that was killed
+  const stale = await readFile(partialFile, 'utf8').catch(() => null);
+  if (stale) {
+    await rm(JSON.parse(stale).path, { recursive: true, force: true });
+    await rm(partialFile, { force: true });
+  }
   const done = new Set<number>();
   for (const e of await readdir(framesDir)) {
     const m = /^(\d{8})\.png$/.exec(e);
-    if (m && Number(m[1]) < frameCount) done.add(Number(m[1]));
-    else if (e.includes('.tmp-')) await rm(join(framesDir, e), { force: true }); // a write cut short by a crash
+    if (m && Number(m[1]) < frameCount && (await checkpointComplete(join(framesDir, e)))) done.add(Number(m[1]));
+    else await rm(join(framesDir, e), { force: true }); // torn, stale or temp
   }
   const temps = new Set<string>();
+  let stream: Stream | null = null;
+  let streamable = done.size === 0 && process.env.SYNTHETIC_STUDIO_NO_STREAM_ENCODE !== '1';
+  let dest: { dir: string; name: string; requested: boolean } | null = null;
 
   const slot = (index: number): number => {
     const k = index - firstFrame;
@@ -94,20 +136,82 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
     return k;
   };
 
-  async function checkpointHash(k: number): Promise<string> {
-    const png = decodePng(await readFile(join(framesDir, ckName(k))));
-    return hashUint16(png.width, png.height, png.channels, png.samples as Uint16Array);
+  async function destination(): Promise<{ dir: string; name: string; requested: boolean }> {
+    if (dest) return dest;
+    const requestedPath = opts.outputPath ?? request.output.path;
+    let dir: string;
+    let name: string;
+    if (requestedPath) {
+      const abs = resolve(requestedPath);
+      if (await exists(abs)) throw new StudioError('E_OUTPUT', `The output path ${abs} already exists; choose a new name.`, { path: abs });
+      dir = dirname(abs);
+      name = abs.slice(dir.length + 1).replace(/\.[^.]*$/, '') || 'output';
+    } else {
+      dir = defaultOutputDir(info.path, opts.outputDir ?? request.output.dir);
+      name = (await nextVersionedName(dir, clipStem(info.path), task)).name;
+    }
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new StudioError('E_OUTPUT', `Cannot create the output folder ${dir}: ${(e as Error).message}`, { dir });
+    }
+    dest = { dir, name, requested: !!requestedPath };
+    return dest;
   }
 
-  function encodeArgs(target: string): string[] {
-    const args = ['-v', 'error', '-nostdin', '-y', '-framerate', `${fps.num}/${fps.den}`, '-start_number', '0', '-i', ffmpegPath(join(framesDir, '%08d.png'))];
-    const sequence = formatExtension(format).sequence;
-    if (wantAudio && !sequence) {
+  async function newTemp(): Promise<{ tmp: string; target: string }> {
+    const d = await destination();
+    const tmp = join(d.dir, `.${d.name}.partial-${randomBytes(4).toString('hex')}${sequence ? '' : ext}`);
+    temps.add(tmp);
+    await writeFileAtomic(partialFile, JSON.stringify({ path: tmp }), false);
+    if (sequence) await mkdir(tmp);
+    return { tmp, target: ffmpegPath(sequence ? join(tmp, `${d.name}.%07d${ext}`) : tmp) };
+  }
+
+  function encodeArgs(input: 'pipe' | 'checkpoints', target: string): string[] {
+    const pix = channels === 4 ? 'rgba64be' : 'rgb48be';
+    const args = ['-v', 'error', '-nostdin', '-y'];
+    if (input === 'pipe') args.push('-f', 'rawvideo', '-pix_fmt', pix, '-s', `${width}x${height}`, '-framerate', `${fps.num}/${fps.den}`, '-i', 'pipe:0');
+    else args.push('-framerate', `${fps.num}/${fps.den}`, '-start_number', '0', '-i', ffmpegPath(join(framesDir, '%08d.png')));
+    if (wantAudio) {
       const t0 = (firstFrame * fps.den) / fps.num;
       const dur = (frameCount * fps.den) / fps.num;
       args.push('-ss', t0.toFixed(6), '-t', dur.toFixed(6), '-i', ffmpegPath(info.path), '-map', '0:v:0', '-map', '1:a');
     } else args.push('-map', '0:v:0');
-    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio && !sequence, firstFrame }, target)];
+    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio, firstFrame }, target)];
+  }
+
+  // a cancelled job must not leave an encoder waiting on its stdin
+  opts.signal?.addEventListener('abort', () => stream?.child.kill('SIGKILL'), { once: true });
+
+  async function startStream(): Promise<void> {
+    const { tmp, target } = await newTemp();
+    const child = spawn(resolveFfmpeg().ffmpeg.path, encodeArgs('pipe', target), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const stderr = { text: '' };
+    child.stderr.on('data', (b: Buffer) => {
+      if (stderr.text.length < 64 * 1024) stderr.text += b.toString('utf8');
+    });
+    child.stdout.resume();
+    child.stdin.on('error', () => {}); // reported through the exit code
+    const exited = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
+    child.on('error', () => {});
+    stream = { child, exited, stderr, next: 0, tmp };
+  }
+
+  async function stopStream(): Promise<void> {
+    if (stream) {
+      stream.child.kill('SIGKILL');
+      await stream.exited;
+      await rm(stream.tmp, { recursive: true, force: true });
+      temps.delete(stream.tmp);
+      stream = null;
+    }
+    streamable = false;
+  }
+
+  async function checkpointHash(k: number): Promise<string> {
+    const png = decodePng(await readFile(join(framesDir, ckName(k))));
+    return hashUint16(png.width, png.height, png.channels, png.samples as Uint16Array);
   }
 
   const writer: OutputWriter = {
@@ -127,9 +231,16 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       if (frame.width !== width || frame.height !== height) {
         throw new StudioError('E_INTERNAL', `Frame ${index} is ${frame.width}x${frame.height}; this output is ${width}x${height}.`);
       }
-      const samples = frameToUint16(frame, channels);
-      await writeFileAtomic(join(framesDir, ckName(k)), encodePng16(samples, width, height, channels, CHECKPOINT_LEVEL));
+      const be = uint16ToBE(frameToUint16(frame, channels));
+      await writeFileAtomic(join(framesDir, ckName(k)), encodePng16BE(be, width, height, channels, CHECKPOINT_LEVEL), CHECKPOINT_FSYNC);
       done.add(k);
+      if (!streamable) return;
+      if (k !== (stream?.next ?? 0)) return stopStream();
+      if (!stream) await startStream();
+      const s = stream!;
+      if (s.child.exitCode !== null) return stopStream(); // encoder gave up: finalize encodes from checkpoints and reports why
+      if (!s.child.stdin.write(be)) await Promise.race([once(s.child.stdin, 'drain'), s.exited]);
+      s.next++;
     },
     async finalize(prov: Provenance): Promise<JobOutput[]> {
       const missing = writer.missing();
@@ -138,51 +249,34 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       if (format === 'exr' && !caps.encoders.exr) {
         throw new StudioError('E_OUTPUT', `This ffmpeg (${caps.ffmpeg.version}, ${caps.ffmpeg.source}) cannot write EXR; choose tiff16 or set FFMPEG_PATH to an ffmpeg with the exr encoder.`);
       }
-      const { ext, sequence } = formatExtension(format);
-      const requestedPath = opts.outputPath ?? request.output.path;
-      let dir: string;
-      let name: string;
-      if (requestedPath) {
-        const abs = resolve(requestedPath);
-        if (await exists(abs)) throw new StudioError('E_OUTPUT', `The output path ${abs} already exists; choose a new name.`, { path: abs });
-        dir = dirname(abs);
-        name = abs.slice(dir.length + 1).replace(/\.[^.]*$/, '') || 'output';
-      } else {
-        dir = defaultOutputDir(info.path, opts.outputDir ?? request.output.dir);
-        name = (await nextVersionedName(dir, clipStem(info.path), task)).name;
-      }
+      let tmp: string | null = null;
       try {
-        await mkdir(dir, { recursive: true });
-      } catch (e) {
-        throw new StudioError('E_OUTPUT', `Cannot create the output folder ${dir}: ${(e as Error).message}`, { dir });
-      }
-      const token = randomBytes(4).toString('hex');
-      const tmp = join(dir, `.${name}.partial-${token}${sequence ? '' : ext}`);
-      temps.add(tmp);
-      try {
-        if (sequence) {
-          await mkdir(tmp);
-          if (format === 'png16') {
-            for (let k = 0; k < frameCount; k++) {
-              if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
-              const dst = join(tmp, sequenceFrameName(name, firstFrame + k, ext));
-              await link(join(framesDir, ckName(k)), dst).catch(() => copyFile(join(framesDir, ckName(k)), dst));
-            }
-          } else {
-            const r = await runTool(caps.ffmpeg.path, encodeArgs(ffmpegPath(join(tmp, `${name}.%07d${ext}`))), { signal: opts.signal });
-            if (r.code !== 0) throw new StudioError('E_FFMPEG', `Encoding ${format} failed: ${stderrTail(r.stderr)}`, { stderr: stderrTail(r.stderr, 10) });
+        const s = stream as Stream | null;
+        if (s && s.next === frameCount) {
+          s.child.stdin.end();
+          const code = await s.exited;
+          stream = null;
+          if (code === 0) tmp = s.tmp;
+          else {
+            await rm(s.tmp, { recursive: true, force: true });
+            temps.delete(s.tmp);
           }
-        } else {
-          const r = await runTool(caps.ffmpeg.path, encodeArgs(ffmpegPath(tmp)), { signal: opts.signal });
+        } else await stopStream();
+        if (!tmp) {
+          const t = await newTemp();
+          tmp = t.tmp;
+          const r = await runTool(caps.ffmpeg.path, encodeArgs('checkpoints', t.target), { signal: opts.signal });
           if (r.code !== 0) throw new StudioError('E_FFMPEG', `Encoding ${format} failed: ${stderrTail(r.stderr)}`, { stderr: stderrTail(r.stderr, 10) });
         }
         // Into place without ever overwriting: link() fails if the name exists (then take the next
         // version); a folder is renamed only when the name is still free.
-        let finalPath = join(dir, sequence ? name : `${name}${ext}`);
+        const d = await destination();
+        let name = d.name;
+        let finalPath = join(d.dir, sequence ? name : `${name}${ext}`);
         for (let attempt = 0; ; attempt++) {
           try {
             if (sequence) {
-              if (await exists(finalPath)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+              if (await exists(finalPath)) throw Object.assign(new Error('the name is taken'), { code: 'EEXIST' });
               await rename(tmp, finalPath);
             } else {
               await link(tmp, finalPath);
@@ -190,23 +284,24 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
             }
             break;
           } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || requestedPath || sequence || attempt > 20) {
+            if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || d.requested || sequence || attempt > 20) {
               throw new StudioError('E_OUTPUT', `Cannot move the output into place at ${finalPath}: ${(e as Error).message}`, { path: finalPath });
             }
-            name = (await nextVersionedName(dir, clipStem(info.path), task)).name;
-            finalPath = join(dir, `${name}${ext}`);
+            name = (await nextVersionedName(d.dir, clipStem(info.path), task)).name;
+            finalPath = join(d.dir, `${name}${ext}`);
           }
         }
         temps.delete(tmp);
-        const sidecarPath = join(dir, `${name}.json`);
-        const outHashes = { first: await checkpointHash(0), last: await checkpointHash(frameCount - 1) };
+        tmp = null;
+        await rm(partialFile, { force: true });
+        const sidecarPath = join(d.dir, `${name}.json`);
         const sidecar = {
           schema: 'synthetic-studio/sidecar@1',
           createdAt: new Date().toISOString(),
           output: {
             path: finalPath, format, kind: sequence ? 'sequence' : 'movie', frames: frameCount, firstFrame, fps, timecode: startTimecode,
-            dropFrame: rate.dropFrame, width, height, channels, sampleAspect: info.sampleAspect, color: info.color, audio: wantAudio && !sequence,
-            frameHashes: outHashes,
+            dropFrame: rate.dropFrame, width, height, channels, sampleAspect: info.sampleAspect, color: info.color, audio: wantAudio,
+            frameHashes: { first: await checkpointHash(0), last: await checkpointHash(frameCount - 1) },
           },
           source: {
             path: resolve(info.path), range, fps: info.fps, frameCount: info.frameCount, startTimecode: info.startTimecode,
@@ -220,14 +315,23 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
         await writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
         return [{ path: finalPath, kind: sequence ? 'sequence' : 'movie', frames: frameCount, fps, timecode: startTimecode, firstFrame, width, height, sidecar: sidecarPath }];
       } catch (e) {
-        await rm(tmp, { recursive: true, force: true });
-        temps.delete(tmp);
+        if (tmp) {
+          await rm(tmp, { recursive: true, force: true });
+          temps.delete(tmp);
+        }
         throw e;
       }
     },
     async abort(o = {}) {
+      if (stream) {
+        stream.child.kill('SIGKILL');
+        await stream.exited;
+        stream = null;
+      }
+      streamable = false;
       for (const t of temps) await rm(t, { recursive: true, force: true });
       temps.clear();
+      await rm(partialFile, { force: true });
       if (o.purge) await rm(framesDir, { recursive: true, force: true });
     },
   };

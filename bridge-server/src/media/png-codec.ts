@@ -42,6 +42,36 @@ export function encodePng16(samples: Uint16Array, width: number, height: number,
   return encodePng(samples, width, height, channels, 16, level);
 }
 
+/**
+ * A 16-bit PNG straight from big-endian sample bytes (PNG's own byte order, also what the
+ * streaming encoder is fed), so the checkpoint and the encoder input are the same bytes.
+ */
+export function encodePng16BE(be: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4, level = 0): Buffer {
+  const colorType = channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 16;
+  ihdr[9] = colorType;
+  const rowBytes = width * channels * 2;
+  const raw = Buffer.allocUnsafe((rowBytes + 1) * height);
+  const src = Buffer.from(be.buffer, be.byteOffset, be.byteLength);
+  for (let y = 0; y < height; y++) {
+    const o = y * (rowBytes + 1);
+    raw[o] = 0; // filter: none
+    src.copy(raw, o + 1, y * rowBytes, (y + 1) * rowBytes);
+  }
+  const idat = deflateSync(raw, { level });
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Native-order 16-bit samples → a new big-endian byte buffer. */
+export function uint16ToBE(samples: Uint16Array): Buffer {
+  const b = Buffer.allocUnsafe(samples.byteLength);
+  Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).copy(b);
+  return b.swap16();
+}
+
 /** Encode 8- or 16-bit grey / grey+alpha / RGB / RGBA samples as a non-interlaced PNG. */
 export function encodePng(samples: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4, bitDepth: 8 | 16, level = 6): Buffer {
   const colorType = channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
