@@ -211,7 +211,21 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
     assert.equal(s2.jobs[1].state, 'succeeded');
     await shot(page, 'cancelled');
 
-    // 8. Small panel: nothing overflows sideways at 300 px.
+    // 8. Relight tab (when the bridge has it): a preset, then the direction picker by keyboard.
+    if (tasks.includes('relight')) {
+      await page.click('[data-key=tab-relight]');
+      await page.click('[data-key=preset-cool-rim]');
+      assert.equal((await panelState()).settings.relight.rig.preset, 'cool-rim');
+      await page.focus('[data-key=light-disc]');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowUp');
+      const rig = (await panelState()).settings.relight.rig;
+      assert.deepEqual([rig.preset, rig.azimuth, rig.elevation, rig.rim], [null, -50, 30, true], 'arrows turn and raise the key light');
+      assert.equal(await page.locator('[data-key=light-disc]').getAttribute('aria-valuetext'), 'azimuth -50 degrees, elevation 30 degrees');
+      await shot(page, 'relight');
+    }
+
+    // 9. Small panel: nothing overflows sideways at 300 px.
     await page.setViewportSize({ width: 300, height: 900 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no horizontal overflow at 300 px (${overflow})`);

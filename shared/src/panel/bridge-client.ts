@@ -42,6 +42,12 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** The host's own timers (browser, UXP, Electron and Node all have them). */
+export const defaultTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 export interface BridgeClientOptions {
   wsUrl: string;
   WebSocketImpl: WebSocketConstructor;
@@ -92,7 +98,7 @@ export class BridgeClient {
   capabilities: Capabilities | null = null;
 
   constructor(private readonly options: BridgeClientOptions) {
-    this.timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+    this.timers = options.timers ?? defaultTimers;
   }
 
   get connection(): ConnectionInfo {

@@ -1,6 +1,6 @@
 import type { HostAdapter, HostSelection } from '../host/host-adapter.js';
 import type { Capabilities, EngineName, JobRequest, ServerMessage, TaskName } from '../protocol/index.js';
-import { BridgeClient, BridgeRequestError, type ConnectionInfo, type Timers, type WebSocketConstructor } from './bridge-client.js';
+import { BridgeClient, BridgeRequestError, defaultTimers, type ConnectionInfo, type Timers, type WebSocketConstructor } from './bridge-client.js';
 import { BridgeHttp, type FetchLike } from './bridge-http.js';
 import { describeAny, describeError, type PlainError } from './error-text.js';
 import { availableTabs, buildJobRequest, defaultSettings, modelsFor, randomSeed, taskUsesMask, type JobSettings } from './job-settings.js';
@@ -57,6 +57,8 @@ export interface PanelOptions {
   random?: () => number;
   /** How many frames the "track" preview shows. */
   trackFrames?: number;
+  /** Poll interval for hosts without selection events (capabilities.selectionEvents false). */
+  selectionPollMs?: number;
 }
 
 export interface MaskActions {
@@ -265,6 +267,16 @@ export function createPanel(options: PanelOptions): Panel {
   };
 
   const unsubs: (() => void)[] = [];
+  const timers = options.timers ?? defaultTimers;
+  let pollTimer: unknown = null;
+  let polling = false;
+  /** Hosts that cannot push selection changes are asked again every few moments. */
+  const poll = (): void => {
+    pollTimer = timers.setTimeout(() => {
+      if (!polling) return;
+      void panel.refreshSelection().finally(() => { if (polling) poll(); });
+    }, options.selectionPollMs ?? 1500);
+  };
 
   const panel: Panel = {
     store,
@@ -299,10 +311,16 @@ export function createPanel(options: PanelOptions): Panel {
       );
       client.start();
       void panel.refreshSelection();
+      if (!host.capabilities.selectionEvents) {
+        polling = true;
+        poll();
+      }
     },
 
     dispose() {
       for (const u of unsubs.splice(0)) u();
+      polling = false;
+      if (pollTimer !== null) timers.clearTimeout(pollTimer);
       client.stop();
     },
 
@@ -340,10 +358,12 @@ export function createPanel(options: PanelOptions): Panel {
       }
       const prev = store.get().selection;
       if (!r.selection) {
-        store.set({ selection: null, selectionReason: r.reason });
+        if (prev !== null || store.get().selectionReason !== r.reason) store.set({ selection: null, selectionReason: r.reason });
         return;
       }
       const sel = r.selection;
+      // Unchanged (polling hosts ask often): keep the same object so nothing re-renders.
+      if (prev && JSON.stringify(prev) === JSON.stringify(sel)) return;
       const sameMedia = prev?.mediaPath === sel.mediaPath;
       const f = store.get().previewFrame;
       const previewFrame = sameMedia && f >= sel.sourceIn && f < sel.sourceOut ? f : sel.sourceIn;

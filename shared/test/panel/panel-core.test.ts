@@ -295,3 +295,30 @@ test('generate without connection or selection explains what to do', async () =>
   assert.ok(host);
   r.panel.dispose();
 });
+
+test('hosts without selection events are polled; an unchanged selection does not touch the state', async () => {
+  const bridge = new FakeBridge();
+  const host = new MemoryHost();
+  (host.capabilities as { selectionEvents: boolean }).selectionEvents = false;
+  const timers = new ManualTimers();
+  const panel = createPanel({ host, bridgeUrl: 'http://127.0.0.1:7788', storage: createMemoryStorage({ [TOKEN_KEY]: bridge.token }), WebSocketImpl: bridge.WebSocket, timers, selectionPollMs: 1000 });
+  panel.start();
+  await settle();
+  const first = panel.store.get().selection;
+  assert.ok(first);
+  let changes = 0;
+  panel.store.subscribe((s, p) => { if (s.selection !== p.selection) changes++; });
+  timers.advance(1000);
+  await settle();
+  assert.equal(panel.store.get().selection, first, 'same selection, same object');
+  host.selection = { ...host.selection!, sourceIn: 12 }; // changed with no event
+  timers.advance(1000);
+  await settle();
+  assert.equal(panel.store.get().selection?.sourceIn, 12);
+  assert.equal(changes, 1);
+  panel.dispose();
+  host.selection = { ...host.selection!, sourceIn: 14 };
+  timers.advance(5000);
+  await settle();
+  assert.equal(panel.store.get().selection?.sourceIn, 12, 'no polling after dispose');
+});
