@@ -1,5 +1,5 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
-import { luminancePlane } from './filters.js';
+import { luminancePlane, smoothBlur } from './filters.js';
 import type { LightRig } from './light-rig.js';
 import { heightFromLuminance, normalsFromDepth, normalsFromHeight, type HeightFromImageOptions, type NormalMap } from './normals.js';
 import { applyRatio, shadingRatio, smoothRatio, type RatioMap, type SmoothOptions } from './ratio.js';
@@ -33,11 +33,27 @@ export interface FrameAux {
   matte?: Float32Array;
 }
 
-/** Normals at the working size: from depth when given, else from the luminance relief. */
+/** Silhouette relief: matte blurred at this fraction of the shorter side... */
+const MATTE_RELIEF_RADIUS = 0.02;
+/** ...raised to this many radii, so normals near the matte edge turn outwards (rim and side light catch the silhouette). */
+const MATTE_RELIEF_HEIGHT = 12;
+
+/**
+ * Normals at the working size: from depth when given, else from the luminance relief; a subject
+ * matte adds an inflated silhouette (the classic "puffed matte" normal trick) on top.
+ */
 export function estimateNormals(linear: FloatFrame, lum: Float32Array, aux: FrameAux, heightOpts?: HeightFromImageOptions): NormalMap {
   const { width, height } = linear;
   if (aux.depth) return normalsFromDepth(aux.depth, width, height, aux.depthScale ?? 1);
-  return normalsFromHeight(heightFromLuminance(lum, width, height, heightOpts), width, height);
+  const h = heightFromLuminance(lum, width, height, heightOpts);
+  if (aux.matte) {
+    const r = Math.max(1, Math.round(MATTE_RELIEF_RADIUS * Math.min(width, height)));
+    const bulge = smoothBlur(aux.matte, width, height, r);
+    const k = MATTE_RELIEF_HEIGHT * r;
+    // Squared, so the steepest part (the rim) sits just inside the matte edge, not in its soft band.
+    for (let i = 0; i < h.length; i++) h[i] += k * bulge[i] * bulge[i];
+  }
+  return normalsFromHeight(h, width, height);
 }
 
 /**

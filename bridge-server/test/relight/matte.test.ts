@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { FloatFrame } from '@synthetic-studio/shared';
-import { ClassicalRelighter, compositeMatte, parseLightSpec, scaleFrame, SubjectSegmenter } from '../../src/relight/index.js';
+import { classicalRatio, ClassicalRelighter, compositeMatte, parseLightSpec, scaleFrame, SubjectSegmenter } from '../../src/relight/index.js';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared');
 const SELFIE = join(SHARED, 'data/models/selfie-segmentation/selfie_segmentation_landscape.onnx');
@@ -49,6 +49,21 @@ test('background keep: pixels outside the matte are bit-identical; inside they a
   assert.ok(Math.abs(dimmed.data[far * 3] - 0.5 * src.data[far * 3]) < 1e-7);
   const mid = 24 * W + 40;
   assert.equal(dimmed.data[mid * 3 + 1], relit.data[mid * 3 + 1]);
+});
+
+test('a subject matte inflates the silhouette: a rim light from behind right lights the right edge of the subject', () => {
+  const W = 120, H = 90, R = 30;
+  const flat: FloatFrame = { width: W, height: H, channels: 3, data: new Float32Array(W * H * 3).fill(0.3) };
+  const matte = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - 60) ** 2 + (y - 45) ** 2 < R * R) matte[y * W + x] = 1;
+  const rig = parseLightSpec('rim:az=150,el=0,rgb=0.3/0.5/1.5,i=2,s=0;ambient:i=0.5');
+  const { ratio } = classicalRatio(flat, { rig, source: 'neutral' }, { matte });
+  const blue = (x: number) => ratio.data[(45 * W + x) * 3 + 2];
+  assert.ok(blue(60 + R - 2) > 1.6 * blue(60), `right edge ${blue(60 + R - 2).toFixed(2)} vs centre ${blue(60).toFixed(2)}`);
+  assert.ok(blue(60 + R - 2) > 1.6 * blue(60 - R + 2), `right edge vs left edge ${blue(60 - R + 2).toFixed(2)}`);
+  // Without a matte a flat plate has no relief: the rim light cannot reach it.
+  const none = classicalRatio(flat, { rig, source: 'neutral' }).ratio;
+  assert.ok(Math.abs(none.data[(45 * W + 60 + R - 2) * 3 + 2] - none.data[(45 * W + 60) * 3 + 2]) < 1e-3);
 });
 
 async function readPng(path: string): Promise<FloatFrame> {
