@@ -6,7 +6,7 @@ import { describeAny, describeError, type PlainError } from './error-text.js';
 import { availableTabs, buildJobRequest, defaultSettings, modelsFor, randomSeed, taskUsesMask, type JobSettings } from './job-settings.js';
 import { applyPreset, editRig, type LightRig } from './light-rig.js';
 import * as M from './mask-model.js';
-import { applyProgress, isFinal, newQueueJob, type QueueJob } from './queue-job.js';
+import { applyProgress, isFinal, newQueueJob, queueJobFromRecord, type QueueJob } from './queue-job.js';
 import { createMemoryStorage, type PanelStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
 
@@ -57,6 +57,8 @@ export interface PanelOptions {
   random?: () => number;
   /** How many frames the "track" preview shows. */
   trackFrames?: number;
+  /** How many finished jobs from before this panel opened to list (default 5; newest first). */
+  adoptFinishedJobs?: number;
   /** Poll interval for hosts without selection events (capabilities.selectionEvents false). */
   selectionPollMs?: number;
 }
@@ -212,7 +214,8 @@ export function createPanel(options: PanelOptions): Panel {
           seconds: m.seconds,
           progress: j.progress ? { ...j.progress, done: j.progress.total, fraction: 1, eta: 0 } : { phase: 'done', done: 1, total: 1, fraction: 1, eta: 0 },
         }));
-        void onImport(findJob(m.jobId)!);
+        // Jobs adopted from before this panel opened are shown, not imported (import: skipped).
+        if (!job.import) void onImport(findJob(m.jobId)!);
         break;
       }
       case 'job.error':
@@ -227,10 +230,9 @@ export function createPanel(options: PanelOptions): Panel {
           const known = findJob(r.id);
           if (!known || isFinal(known.state)) continue;
           updateJob(r.id, (j) => ({
-            ...j,
+            ...(r.progress ? applyProgress(j, r.progress, now()) : j),
             state: r.state,
             outputs: r.outputs,
-            ...(r.progress ? applyProgress(j, r.progress, now()) : {}),
             ...(r.error ? { error: describeError(r.error.code, r.error.message, r.error.hint) } : {}),
           }));
           if (r.state === 'succeeded' && !known.import) void onImport(findJob(r.id)!);
@@ -267,6 +269,21 @@ export function createPanel(options: PanelOptions): Panel {
   };
 
   const unsubs: (() => void)[] = [];
+  /** On the first connection, show what the bridge is already doing (e.g. after a panel reload). */
+  let adopted = false;
+  const adoptBridgeJobs = async (): Promise<void> => {
+    adopted = true;
+    try {
+      const reply = await client.request({ type: 'jobs.list' });
+      if (reply.type !== 'jobs') return;
+      const unfinished = reply.jobs.filter((r) => !isFinal(r.state));
+      const recent = reply.jobs.filter((r) => isFinal(r.state)).slice(0, options.adoptFinishedJobs ?? 5);
+      const fresh = [...unfinished, ...recent].filter((r) => !findJob(r.id)).map((r) => queueJobFromRecord(r, now()));
+      if (fresh.length) store.set((s) => ({ jobs: [...s.jobs, ...fresh].sort((a, b) => b.submittedAt - a.submittedAt) }));
+    } catch {
+      adopted = false; // try again on the next connection
+    }
+  };
   const timers = options.timers ?? defaultTimers;
   let pollTimer: unknown = null;
   let polling = false;
@@ -303,7 +320,8 @@ export function createPanel(options: PanelOptions): Panel {
           if (connection.status === 'ready') {
             reconcile(client.capabilities);
             void panel.refreshSelection();
-            if (store.get().jobs.some((j) => !isFinal(j.state))) client.request({ type: 'jobs.list' }).catch(() => undefined);
+            if (!adopted) void adoptBridgeJobs();
+            else if (store.get().jobs.some((j) => !isFinal(j.state))) client.request({ type: 'jobs.list' }).catch(() => undefined);
           }
         }),
         client.onMessage(onMessage),

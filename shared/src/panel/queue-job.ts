@@ -1,6 +1,6 @@
-import type { JobOutput, JobRequest, JobState, Progress, TaskName } from '../protocol/index.js';
+import type { JobOutput, JobRecord, JobRequest, JobState, Progress, TaskName } from '../protocol/index.js';
 import type { ImportReport } from '../host/host-adapter.js';
-import type { PlainError } from './error-text.js';
+import { describeError, type PlainError } from './error-text.js';
 
 /** One row of the panel's queue list. */
 export interface QueueJob {
@@ -35,6 +35,23 @@ export const isFinal = (s: JobState): boolean => FINAL_STATES.includes(s);
 
 export function newQueueJob(id: string, request: JobRequest, now: number): QueueJob {
   return { id, task: request.task, state: 'queued', request, seed: request.seed, submittedAt: now, progress: null, preview: null, outputs: [], seconds: undefined, error: null, import: null, rateOrigin: null };
+}
+
+/**
+ * A job the bridge already had when the panel (re)opened. It is shown, never imported by this
+ * panel (it may come from the CLI or another host): `import` is 'skipped'.
+ */
+export function queueJobFromRecord(r: JobRecord, now: number): QueueJob {
+  const created = Date.parse(r.createdAt);
+  let job: QueueJob = { ...newQueueJob(r.id, r.request, Number.isFinite(created) ? created : now), import: { status: 'skipped' } };
+  if (r.progress) job = applyProgress(job, r.progress, now);
+  return {
+    ...job,
+    state: r.state,
+    outputs: r.outputs,
+    ...(r.state === 'succeeded' && job.progress ? { progress: { ...job.progress, done: job.progress.total, fraction: 1, eta: 0 } } : {}),
+    ...(r.error ? { error: describeError(r.error.code, r.error.message, r.error.hint) } : {}),
+  };
 }
 
 /** Fold a progress message into a job, estimating the ETA from the rate when the bridge gives none. */

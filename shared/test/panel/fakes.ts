@@ -1,7 +1,7 @@
 // Test doubles for the panel: an in-memory HostAdapter, a scripted bridge behind a fake WebSocket
 // (it speaks the real protocol schemas: every message it receives is validated with the shared
 // parser), and manual timers.
-import { parseClientMessage, serverMessage, type Capabilities, type ClientMessage, type JobOutput, type ServerMessage } from '../../src/index.js';
+import { parseClientMessage, serverMessage, type Capabilities, type ClientMessage, type JobOutput, type JobRecord, type ServerMessage } from '../../src/index.js';
 import type { HostAdapter, HostSelection, ImportOptions, ImportReport } from '../../src/host/index.js';
 import type { Timers, WebSocketLike } from '../../src/panel/index.js';
 
@@ -59,6 +59,8 @@ export class FakeBridge {
   pairingCode = 'K7P2Q9';
   capabilities = CAPS;
   received: ClientMessage[] = [];
+  /** What jobs.list answers (newest first). */
+  records: JobRecord[] = [];
   sockets: FakeSocket[] = [];
   private jobSeq = 0;
   /** Install as WebSocketImpl. */
@@ -100,7 +102,7 @@ export class FakeBridge {
         sock.deliver(serverMessage('job.state', { replyTo, jobId: msg.jobId, state: 'cancelled' }));
         return;
       case 'jobs.list':
-        sock.deliver(serverMessage('jobs', { replyTo, jobs: [] }));
+        sock.deliver(serverMessage('jobs', { replyTo, jobs: this.records }));
         return;
       case 'capabilities.get':
         sock.deliver(serverMessage('capabilities', { replyTo, capabilities: this.capabilities }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverMessage } from '../../src/index.js';
+import { parseJobRequest, serverMessage } from '../../src/index.js';
 import { createMemoryStorage, createPanel, START_COMMAND, TOKEN_KEY, type PanelStorage } from '../../src/panel/index.js';
 import { FakeBridge, ManualTimers, MemoryHost, settle } from './fakes.js';
 
@@ -321,4 +321,28 @@ test('hosts without selection events are polled; an unchanged selection does not
   timers.advance(5000);
   await settle();
   assert.equal(panel.store.get().selection?.sourceIn, 12, 'no polling after dispose');
+});
+
+test('a reopened panel lists the jobs the bridge already has, without importing them', async () => {
+  const bridge = new FakeBridge();
+  const fps = { num: 25, den: 1 };
+  const request = parseJobRequest({ task: 'copy', source: { path: '/media/a.mov', in: 0, out: 10 } });
+  bridge.records = [
+    { id: 'old-running', state: 'running', request, createdAt: '2026-01-01T10:00:02Z', progress: { phase: 'encode', done: 5, total: 10 }, outputs: [], metrics: {}, resumes: 0 },
+    { id: 'old-done', state: 'succeeded', request, createdAt: '2026-01-01T10:00:01Z', outputs: [{ path: '/media/a_copy_v001.mov', kind: 'movie', frames: 10, fps, timecode: '00:00:00:00' }], metrics: {}, resumes: 0 },
+    { id: 'old-failed', state: 'failed', request, createdAt: '2026-01-01T10:00:00Z', outputs: [], metrics: {}, resumes: 0, error: { code: 'E_MEDIA_VFR', message: 'vfr' } },
+  ];
+  const ctx = setup({ bridge, storage: createMemoryStorage({ [TOKEN_KEY]: bridge.token }) });
+  ctx.panel.start();
+  await settle();
+  const jobs = ctx.panel.store.get().jobs;
+  assert.deepEqual(jobs.map((j) => [j.id, j.state]), [['old-running', 'running'], ['old-done', 'succeeded'], ['old-failed', 'failed']]);
+  assert.equal(jobs[0]!.progress?.fraction, 0.5);
+  assert.equal(jobs[1]!.progress?.fraction ?? 1, 1);
+  assert.equal(jobs[2]!.error?.title, 'This clip is variable frame rate.');
+  bridge.broadcast(serverMessage('job.result', { jobId: 'old-running', outputs: [{ path: '/media/a_copy_v002.mov', kind: 'movie', frames: 10, fps, timecode: '00:00:00:00' }], metrics: {}, seconds: 3 }));
+  await settle();
+  assert.equal(ctx.panel.store.get().jobs[0]!.state, 'succeeded');
+  assert.equal(ctx.host.imports.length, 0, 'jobs from before are never imported by this panel');
+  ctx.panel.dispose();
 });
