@@ -41,7 +41,10 @@ export function connectionView(panel: Panel, s: PanelState): HTMLElement {
     input.addEventListener('keydown', (e: KeyboardEvent) => { if (e.key === 'Enter') submit(); });
     return h('div', { class: 'ss-conn ss-pairing', role: 'group', 'aria-label': 'Pair with the bridge' },
       h('div', {}, h('strong', {}, 'Pair this panel with the bridge.'), ' Enter the pairing code the bridge printed when it started (once; the panel remembers it).'),
-      c.problem && c.problem.code === 'E_AUTH_INVALID' ? h('div', { class: 'ss-warn', role: 'alert' }, `${c.problem.title} ${c.problem.fix}`) : null,
+      // The first visit needs no warning; a wrong code, a rate limit or a lost socket does.
+      c.problem && c.problem.code !== 'E_AUTH_REQUIRED'
+        ? h('div', { class: 'ss-warn', role: 'alert' }, `${c.problem.title} ${c.problem.fix}`, c.problem.detail && c.problem.code !== 'E_AUTH_INVALID' ? ` (${c.problem.detail})` : '')
+        : null,
       h('div', { class: 'ss-row' }, input, button('pair', 'Pair', submit, { class: 'ss-primary' })));
   }
   const caps = s.capabilities;
