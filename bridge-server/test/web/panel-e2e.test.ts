@@ -223,6 +223,11 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
       assert.deepEqual([rig.preset, rig.azimuth, rig.elevation, rig.rim], [null, -50, 30, true], 'arrows turn and raise the key light');
       assert.equal(await page.locator('[data-key=light-disc]').getAttribute('aria-valuetext'), 'azimuth -50 degrees, elevation 30 degrees');
       await shot(page, 'relight');
+      // Tabs are an ARIA tablist: arrows move the selection and the focus.
+      await page.focus('[data-key=tab-relight]');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-key') === 'tab-copy');
+      assert.equal((await panelState()).tab, 'copy');
     }
 
     // 9. Small panel: nothing overflows sideways at 300 px.

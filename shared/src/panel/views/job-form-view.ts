@@ -32,8 +32,8 @@ export function tabsView(panel: Panel, s: PanelState): HTMLElement {
     e.preventDefault();
     const next = tabs[(i + d + tabs.length) % tabs.length]!;
     panel.setTab(next.task);
-    // The re-render keeps keys stable, so focus the new tab's button.
-    setTimeout(() => (list.parentNode ? findByKey(list.parentNode as Element, `tab-${next.task}`)?.focus() : undefined), 0);
+    // The tab list was re-rendered (this one is detached now): focus the new tab's fresh button.
+    setTimeout(() => findByKey(document.body, `tab-${next.task}`)?.focus(), 0);
   });
   return list;
 }
