@@ -13,6 +13,7 @@ import { taskRegistry, type TaskRegistry } from '../tasks/registry.js';
 import { originGuard, tokenGuard } from './auth.js';
 import { buildCapabilities } from './capabilities.js';
 import { apiErrorHandler, jobsApiRouter, jsonBody, publicApiRouter } from './http-api.js';
+import { listModels } from './models-info.js';
 import { isLoopbackHost, isWildcard, OriginPolicy } from './origin.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -20,6 +21,7 @@ export { OriginPolicy, isLoopbackHost, normaliseOrigin } from './origin.js';
 export { buildCapabilities, SERVER_NAME, SERVER_VERSION } from './capabilities.js';
 export { onnxRuntimeInfo, type OnnxRuntimeInfo } from './runtime-info.js';
 export { httpStatusFor } from './http-errors.js';
+export { listModels } from './models-info.js';
 
 export interface StartBridgeOptions {
   host?: string;
@@ -58,6 +60,8 @@ export interface Bridge {
   wsUrl: string;
   port: number;
   token: string;
+  /** The browser panel's address, when the web routes (src/web) are present. */
+  panelUrl?: string;
   /** The current pairing code (it changes after each successful pairing). */
   readonly pairingCode: string;
   config: BridgeConfig;
@@ -97,7 +101,15 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Bri
   });
 
   try {
-    const models = async (): Promise<ModelInfo[]> => (options.listModels ? await options.listModels() : []);
+    const models = async (): Promise<ModelInfo[]> => {
+      if (options.listModels) return options.listModels();
+      try {
+        return listModels(config.modelsDir);
+      } catch (err) {
+        log.warn({ err }, 'listing models failed');
+        return [];
+      }
+    };
     const capabilities = async () => buildCapabilities(tasks, config, await models());
     const origins = new OriginPolicy(config.allowedOrigins);
 
@@ -108,7 +120,7 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Bri
     const apiDeps = { jobs, token, pairing, capabilities, log };
     app.use('/api', publicApiRouter(apiDeps));
     app.use('/api', jobsApiRouter(apiDeps));
-    if (options.web !== false) await mountWeb(app, { jobs, config, log, requireAuth: tokenGuard(token) });
+    const webMounted = options.web !== false && (await mountWeb(app, { jobs, config, log, requireAuth: tokenGuard(token) }));
     app.use('/api', apiErrorHandler(log));
 
     const server = config.tls ? https.createServer({ cert: pem(config.tls.cert), key: pem(config.tls.key) }, app) : http.createServer(app);
@@ -172,6 +184,7 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Bri
       wsUrl,
       port,
       token,
+      ...(webMounted ? { panelUrl: `${url}/` } : {}),
       get pairingCode() {
         return pairing.code;
       },
@@ -222,12 +235,16 @@ function pem(value: string): string {
 }
 
 /** Mount the panel's routes when `src/web/index.ts` exists and exports `mountWebRoutes`. */
-async function mountWeb(app: Express, deps: WebDeps): Promise<void> {
+async function mountWeb(app: Express, deps: WebDeps): Promise<boolean> {
   const entry = fileURLToPath(new URL('../web/index.ts', import.meta.url));
-  if (!fs.existsSync(entry)) return;
+  if (!fs.existsSync(entry)) return false;
   // A variable specifier: the web folder is optional at type-check time.
   const specifier = '../web/index.js';
   const mod = (await import(specifier)) as { mountWebRoutes?: (app: Express, deps: WebDeps) => void | Promise<void> };
-  if (typeof mod.mountWebRoutes === 'function') await mod.mountWebRoutes(app, deps);
-  else deps.log.warn('src/web/index.ts does not export mountWebRoutes; the browser panel is not served');
+  if (typeof mod.mountWebRoutes === 'function') {
+    await mod.mountWebRoutes(app, deps);
+    return true;
+  }
+  deps.log.warn('src/web/index.ts does not export mountWebRoutes; the browser panel is not served');
+  return false;
 }

@@ -32,7 +32,7 @@ function listFiles(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
 
-test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its frames equal an uninterrupted run byte for byte', async () => {
+test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its frames equal an uninterrupted run byte for byte', { timeout: 120_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'durable ü '));
   const children: ChildProcess[] = [];
   try {
@@ -61,7 +61,7 @@ test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its fra
     await new Promise((r) => bridge.child.once('exit', r));
     const atKill = listFiles(checkpoints).length;
     assert.ok(atKill < 88, `killed mid-job (${atKill} of 88 frames checkpointed)`);
-    assert.deepEqual(listFiles(path.join(root, 'out')), [], 'nothing in the output folder yet');
+    assert.deepEqual(listFiles(path.join(root, 'out')).filter((f) => !f.startsWith('.')), [], 'no result in the output folder yet (only hidden partials)');
 
     bridge = await serve(home);
     children.push(bridge.child);
@@ -73,13 +73,14 @@ test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its fra
     }
     assert.equal(record.state, 'succeeded', JSON.stringify(record.error));
     assert.equal(record.resumes, 1);
-    assert.ok(record.metrics.resumedFrames >= 10, `resumed ${record.metrics.resumedFrames} frames from checkpoints`);
+    assert.ok(record.metrics.resumedFrames > 0 && record.metrics.resumedFrames <= atKill, `resumed ${record.metrics.resumedFrames} frames from ${atKill} checkpoint files`);
 
     const refDir = refDone.outputs.find((o) => o.kind === 'sequence')!.path;
     const outDir = record.outputs.find((o: any) => o.kind === 'sequence').path;
     const refFrames = listFiles(refDir);
     assert.equal(refFrames.length, 88);
     assert.deepEqual(listFiles(outDir), refFrames);
+    assert.deepEqual(listFiles(path.join(root, 'out')).filter((f) => f.startsWith('.')), [], 'the partial left by the kill was cleaned up');
     for (const f of refFrames) assert.ok(fs.readFileSync(path.join(outDir, f)).equals(fs.readFileSync(path.join(refDir, f))), `${f} identical`);
     const log = fs.readFileSync(path.join(home, 'data', 'logs', 'bridge.log'), 'utf8');
     assert.match(log, /job re-queued after an interrupted run/);
@@ -89,7 +90,7 @@ test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its fra
   }
 });
 
-test('cancelling a copy mid-job over HTTP leaves no partial file in the output folder', async () => {
+test('cancelling a copy mid-job over HTTP leaves no partial file in the output folder', { timeout: 60_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cancel '));
   const bridge = await tempBridge();
   try {

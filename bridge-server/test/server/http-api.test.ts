@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CapabilitiesSchema } from '@synthetic-studio/shared';
 import { tempBridge } from './helpers.js';
 
 test('HTTP API: malformed, oversized and invalid bodies get coded errors; unknown job 404', async () => {
@@ -27,6 +28,10 @@ test('HTTP API: malformed, oversized and invalid bodies get coded errors; unknow
     const caps = await (await fetch(`${bridge.url}/api/capabilities`, { headers: auth })).json();
     assert.equal(caps.protocol, 1);
     assert.ok(caps.executionProviders.includes('cpu'));
+    CapabilitiesSchema.parse(caps);
+    assert.ok(caps.tasks.some((t: any) => t.name === 'copy'));
+    // Known models are listed (not installed in a fresh data folder) so a panel can offer them.
+    assert.ok(caps.models.length > 0 && caps.models.every((m: any) => m.installed === false));
   } finally {
     await bridge.dispose();
   }

@@ -39,6 +39,7 @@ export function registerServeCommand(program: Command): void {
         onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
       });
       process.stdout.write(`Synthetic Studio bridge listening on ${bridge.url} (websocket ${bridge.wsUrl})\n`);
+      if (bridge.panelUrl) process.stdout.write(`Browser panel: ${bridge.panelUrl}\n`);
       process.stdout.write(`Data folder: ${bridge.config.dataDir}\n`);
       process.stdout.write(`Tasks: ${[...bridge.jobs.tasks.keys()].join(', ') || '(none)'}\n`);
       let stopping = false;
