@@ -20,7 +20,7 @@ import { buildFixtures } from '@synthetic-studio/models';
 import { DiffusionPipeline, DiffusionRuntime } from '../src/diffusion/index.js';
 import { decodePng, fromLinear, readFrames, renderSampleScene, sampleCameraOffset, toLinear } from '../src/media/index.js';
 import {
-  applyRatio, ClassicalRelighter, fitSize, icLightDirection, keyframeIndices, keyframeRatio, parseLightSpec, propagateKeyRatios,
+  applyRatio, ClassicalRelighter, fitSize, icLightDirection, KeyframeRatioChain, keyframeIndices, keyframeRatio, parseLightSpec,
   resizeFrame, rigFromSceneLight, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type RatioMap,
 } from '../src/relight/index.js';
 import { computeFlowPair, psnr, warpingError, type WarpPairFlows } from '../src/temporal/index.js';
@@ -167,12 +167,12 @@ export async function run(): Promise<void> {
       }));
     }
     const diffOut: FloatFrame[] = [];
-    const port = temporalEnginePort();
+    const chain = new KeyframeRatioChain(temporalEnginePort());
     for (let g = 0; g < keys.length - 1; g++) {
       const [a, b] = [keys[g], keys[g + 1]];
-      const ratios = propagateKeyRatios(port, clip.slice(a, b + 1).map((f) => resizeFrame(f, ws.width, ws.height)), keyRatios.get(a)!, keyRatios.get(b)!);
-      const last = g === keys.length - 2;
-      for (let k = 0; k < ratios.length - (last ? 0 : 1); k++) diffOut.push(clamp01(fromLinear(applyRatio(toLinear(clip[a + k], 'bt709'), ratios[k]), 'bt709')));
+      const guides = clip.slice(a, b + 1).map((f) => resizeFrame(f, ws.width, ws.height));
+      const ratios = chain.gap(guides, keyRatios.get(a)!, keyRatios.get(b)!, g === keys.length - 2);
+      ratios.forEach((r, k) => diffOut.push(clamp01(fromLinear(applyRatio(toLinear(clip[a + k], 'bt709'), r), 'bt709'))));
     }
     row(`IC-Light runs per output frame (keyframes every ${spacing}, ${N} frames)`, (keys.length / N).toFixed(3), 'target ≤ 0.2 per the issue');
     row(`UNet calls per output frame (${steps} steps, CFG batched)`, (pipeline.unetCalls / N).toFixed(3), `per-frame IC-Light would be ${(pipeline.unetCalls / keys.length).toFixed(0)}`);

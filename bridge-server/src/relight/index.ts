@@ -9,8 +9,8 @@ export { normalsFromHeight, normalsFromDepth, heightFromLuminance, type NormalMa
 export { shadeRig } from './shading.js';
 export { estimateSourceShading, fitSh1, type SourceLighting } from './source-shading.js';
 export { shadingRatio, smoothRatio, resizeRatio, applyRatio, clampRatio, RATIO_MIN, RATIO_MAX, type RatioMap, type SmoothOptions } from './ratio.js';
-export { carryRatio, RatioStabilizer, propagateKeyRatios, blendLog, type CarriedRatio, type StabilizerOptions } from './ratio-temporal.js';
-export type { TemporalPort, FlowField, ValidMask } from './temporal-port.js';
+export { carryRatio, RatioStabilizer, propagateKeyRatios, KeyframeRatioChain, blendLog, type CarriedRatio, type StabilizerOptions } from './ratio-temporal.js';
+export { memoFlowPort, type TemporalPort, type FlowField, type ValidMask } from './temporal-port.js';
 export { fitSize, resizeFrame } from './resample.js';
 export { compositeMatte, scaleFrame, matteFromFrame, snapMatte, type BackgroundMode } from './matte.js';
 export { ClassicalRelighter, classicalRatio, estimateNormals, type ClassicalOptions, type FrameAux } from './classical.js';

@@ -1,6 +1,6 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { clampRatio, type RatioMap } from './ratio.js';
-import type { FlowField, TemporalPort, ValidMask } from './temporal-port.js';
+import { memoFlowPort, type FlowField, type TemporalPort, type ValidMask } from './temporal-port.js';
 
 /** A ratio map moved to another frame, with the pixels the move could fill. */
 export interface CarriedRatio {
@@ -178,4 +178,28 @@ function mixCarried(a: CarriedRatio, b: CarriedRatio, wa: number, wb: number): R
     }
   }
   return { width: a.ratio.width, height: a.ratio.height, data: out };
+}
+
+/**
+ * A shot relit from keyframe ratios, gap by gap in order: each gap's ratios are propagated both
+ * ways from its keyframes and then pass through the flow stabiliser (which smooths what differs
+ * between neighbouring keyframes); both share their flows. `gap` returns the maps of frames
+ * a … b−1, or a … b for the last gap (frame b opens the next gap).
+ */
+export class KeyframeRatioChain {
+  private readonly port: TemporalPort;
+  private readonly stabilizer: RatioStabilizer;
+
+  constructor(port: TemporalPort, opts: StabilizerOptions = {}) {
+    this.port = memoFlowPort(port);
+    this.stabilizer = new RatioStabilizer(this.port, opts);
+  }
+
+  gap(guides: FloatFrame[], ratioA: RatioMap, ratioB: RatioMap | undefined, last: boolean): RatioMap[] {
+    const ratios = guides.length === 1 ? [ratioA] : propagateKeyRatios(this.port, guides, ratioA, ratioB);
+    const count = last ? ratios.length : ratios.length - 1;
+    const out: RatioMap[] = [];
+    for (let k = 0; k < count; k++) out.push(this.stabilizer.push(guides[k], ratios[k]));
+    return out;
+  }
 }

@@ -29,3 +29,28 @@ export interface TemporalPort {
   /** Forward–backward consistency of fwd against bwd, per pixel of fwd's frame. */
   consistency(fwd: FlowField, bwd: FlowField): { valid: ValidMask };
 }
+
+/**
+ * Wraps a port so that asking twice for the flow between the same two frame objects (by
+ * identity) computes it once: keyframe propagation and the stabiliser share their flows.
+ */
+export function memoFlowPort(port: TemporalPort): TemporalPort {
+  const cache = new WeakMap<FloatFrame, WeakMap<FloatFrame, { fwd: FlowField; bwd: FlowField }>>();
+  return {
+    flowPair(a, b) {
+      let row = cache.get(a);
+      if (!row) {
+        row = new WeakMap();
+        cache.set(a, row);
+      }
+      let hit = row.get(b);
+      if (!hit) {
+        hit = port.flowPair(a, b);
+        row.set(b, hit);
+      }
+      return hit;
+    },
+    warp: (src, flow) => port.warp(src, flow),
+    consistency: (fwd, bwd) => port.consistency(fwd, bwd),
+  };
+}

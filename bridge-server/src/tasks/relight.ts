@@ -10,8 +10,8 @@ import {
 } from '../media/index.js';
 import {
   applyRatio, ClassicalRelighter, compositeMatte, fitSize, icLightDirection, keyframeIndices, keyframeRatio, luminancePlane, modelSize,
-  propagateKeyRatios, resizeFrame, resolveLighting, rigPrompt, scaleFrame, snapMatte, SubjectSegmenter, temporalEnginePort,
-  type RatioMap, type ResolvedLighting, type TemporalPort,
+  KeyframeRatioChain, resizeFrame, resolveLighting, rigPrompt, scaleFrame, snapMatte, SubjectSegmenter, temporalEnginePort,
+  type RatioMap, type ResolvedLighting,
 } from '../relight/index.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 
@@ -194,35 +194,46 @@ async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): P
   let done = total - writer.missing().length;
   let gain = 0;
   let relit = 0;
-  for (let g = 0; g < Math.max(1, keys.length - 1); g++) {
+  const chain = new KeyframeRatioChain(port);
+  const gaps = Math.max(1, keys.length - 1);
+  const runGap = async (g: number, writes: number[] | null): Promise<void> => {
     const a = keys[g];
     const b = keys.length > 1 ? keys[g + 1] : a;
-    // Frames this gap writes: a … b−1, and b itself for the last gap.
-    const lastGap = g === keys.length - 2 || keys.length === 1;
-    const writes: number[] = [];
-    for (let i = a; i < (lastGap ? b + 1 : b); i++) if (!writer.has(i)) writes.push(i);
-    if (writes.length === 0) continue;
-    if (signal.aborted) throw new StudioError('E_CANCELLED');
+    const lastGap = g === gaps - 1;
     ctx.progress({ phase: 'keyframes', done, total });
     const rA = await keyRatio(a);
     const rB = b !== a ? await keyRatio(b) : undefined;
     const frames: Array<{ index: number; frame: FloatFrame }> = [];
     for await (const f of readFrames(request.source.path, { in: a, out: b + 1, info, signal })) frames.push(f);
     const guides = frames.map((f) => resizeFrame(f.frame, ws.width, ws.height));
-    const ratios = propagateWith(port, guides, rA, rB);
-    for (let k = 0; k < frames.length; k++) {
-      const { index, frame } = frames[k];
-      if (!writes.includes(index)) continue;
+    const ratios = chain.gap(guides, rA, rB, lastGap);
+    for (let k = 0; k < ratios.length; k++) {
       if (signal.aborted) throw new StudioError('E_CANCELLED');
+      const { index, frame } = frames[k];
+      const ratio = ratios[k];
+      if (!writes || !writes.includes(index)) continue;
       const lin = toLinear(frame, transfer);
       const m = await matte.get(index, frame);
-      const out = composeOutput(frame, lin, ratios[k], m, params.background, params.backgroundDim, transfer);
+      const out = composeOutput(frame, lin, ratio, m, params.background, params.backgroundDim, transfer);
       await writer.write(index, out);
-      gain += meanLogLuminance(ratios[k]);
+      gain += meanLogLuminance(ratio);
       relit++;
       done++;
       ctx.progress({ phase: 'relight', done, total, preview: out });
     }
+  };
+  let fedThrough = -1;
+  for (let g = 0; g < gaps; g++) {
+    const a = keys[g];
+    const b = keys.length > 1 ? keys[g + 1] : a;
+    const writes: number[] = [];
+    for (let i = a; i < (g === gaps - 1 ? b + 1 : b); i++) if (!writer.has(i)) writes.push(i);
+    if (writes.length === 0) continue;
+    if (signal.aborted) throw new StudioError('E_CANCELLED');
+    // Resuming after skipped gaps: replay the previous gap (no writes) to rebuild the history.
+    if (g > 0 && fedThrough !== g - 1) await runGap(g - 1, null);
+    await runGap(g, writes);
+    fedThrough = g;
   }
   metrics.framesRelit = relit;
   if (relit > 0) metrics.meanGain = Math.exp(gain / relit);
@@ -231,10 +242,6 @@ async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): P
   metrics.keyframesPerFrame = keys.length / total;
   metrics.unetCalls = pipeline.unetCalls;
   metrics.unetCallsPerFrame = pipeline.unetCalls / Math.max(1, relit);
-}
-
-function propagateWith(port: TemporalPort, guides: FloatFrame[], rA: RatioMap, rB: RatioMap | undefined): RatioMap[] {
-  return guides.length === 1 ? [rA] : propagateKeyRatios(port, guides, rA, rB);
 }
 
 /** An installed model name (folder under modelsDir) or a model folder path. */

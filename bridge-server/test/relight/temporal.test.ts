@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FloatFrame } from '@synthetic-studio/shared';
 import {
-  carryRatio, propagateKeyRatios, RatioStabilizer, temporalEnginePort, type CarriedRatio, type FlowField, type RatioMap, type TemporalPort,
+  carryRatio, KeyframeRatioChain, propagateKeyRatios, RatioStabilizer, temporalEnginePort, type CarriedRatio, type FlowField, type RatioMap, type TemporalPort,
 } from '../../src/relight/index.js';
 
 const W = 64, H = 40;
@@ -113,4 +113,27 @@ test('the stabiliser removes per-frame ratio noise along the flow and keeps the 
   }
   const rawRms = Math.sqrt(rawErr / n), stabRms = Math.sqrt(stabErr / n);
   assert.ok(stabRms < 0.7 * rawRms, `noise rms ${rawRms.toFixed(4)} → ${stabRms.toFixed(4)}`);
+});
+
+test('keyframe chain: gaps in order, one flow per frame pair shared by propagation and stabiliser, exact on a translation', () => {
+  const port = knownFlowPort();
+  const chain = new KeyframeRatioChain(port);
+  const keys = [0, 4, 8];
+  const out: RatioMap[] = [];
+  for (let g = 0; g < keys.length - 1; g++) {
+    const guides = Array.from({ length: keys[g + 1] - keys[g] + 1 }, (_, k) => guide(keys[g] + k));
+    out.push(...chain.gap(guides, ratioAt(keys[g]), ratioAt(keys[g + 1]), g === keys.length - 2));
+  }
+  assert.equal(out.length, 9, 'frames 0..8, each once');
+  // 4 pairs per gap from propagation; the stabiliser reuses them and adds only the pair that
+  // crosses into the second gap (its first guide is a new frame object).
+  assert.equal(port.flowCalls, 9);
+  for (let t = 0; t <= 8; t++) {
+    const truth = ratioAt(t);
+    let maxErr = 0;
+    for (let y = 8 * DY; y < H; y++) for (let x = 8 * DX; x < W; x++) for (let c = 0; c < 3; c++) {
+      maxErr = Math.max(maxErr, Math.abs(out[t].data[(y * W + x) * 3 + c] - truth.data[(y * W + x) * 3 + c]));
+    }
+    assert.ok(maxErr < 1e-4, `frame ${t}: ${maxErr}`);
+  }
 });
