@@ -183,12 +183,13 @@ export function createPanel(options: PanelOptions): Panel {
       return;
     }
     updateJob(job.id, (j) => ({ ...j, import: { status: 'pending' } }));
-    const { selection, settings } = store.get();
+    // Place against the clip the job was made from, even if the editor selected another since.
+    const origin = job.origin;
     try {
       const report = await host.importResult(media, {
         bin: RESULT_BIN,
-        placeAbove: settings.placeAbove && host.capabilities.canPlace,
-        ...(selection && selection.mediaPath === job.request.source.path ? { selection } : {}),
+        placeAbove: Boolean(origin?.placeAbove) && host.capabilities.canPlace,
+        ...(origin ? { selection: origin.selection } : {}),
       });
       updateJob(job.id, (j) => ({ ...j, import: { status: 'done', report } }));
     } catch (e) {
@@ -244,12 +245,12 @@ export function createPanel(options: PanelOptions): Panel {
     }
   };
 
-  const submit = async (request: JobRequest): Promise<QueueJob | null> => {
+  const submit = async (request: JobRequest, origin: QueueJob['origin']): Promise<QueueJob | null> => {
     store.set({ submitting: true, error: null });
     try {
       const reply = await client.request({ type: 'job.submit', request });
       if (reply.type !== 'job.accepted') throw new BridgeRequestError('E_PROTOCOL_MALFORMED', `Expected "job.accepted", got "${reply.type}".`);
-      const job = newQueueJob(reply.jobId, reply.request, now());
+      const job = { ...newQueueJob(reply.jobId, reply.request, now()), origin };
       if (!findJob(job.id)) store.set((s) => ({ jobs: [job, ...s.jobs] }));
       return findJob(job.id) ?? job;
     } catch (e) {
@@ -496,7 +497,7 @@ export function createPanel(options: PanelOptions): Panel {
         fail(e);
         return null;
       }
-      return submit(request);
+      return submit(request, { selection: s.selection, placeAbove: s.settings.placeAbove });
     },
 
     async cancel(jobId) {
@@ -512,7 +513,7 @@ export function createPanel(options: PanelOptions): Panel {
     async rerun(jobId) {
       const job = findJob(jobId);
       if (!job) return null;
-      return submit(job.request);
+      return submit(job.request, job.origin);
     },
 
     async reveal(jobId) {

@@ -1,5 +1,5 @@
 import type { JobOutput, JobRecord, JobRequest, JobState, Progress, TaskName } from '../protocol/index.js';
-import type { ImportReport } from '../host/host-adapter.js';
+import type { HostSelection, ImportReport } from '../host/host-adapter.js';
 import { describeError, type PlainError } from './error-text.js';
 
 /** One row of the panel's queue list. */
@@ -26,6 +26,8 @@ export interface QueueJob {
   seconds: number | undefined;
   error: PlainError | null;
   import: { status: 'pending' | 'done' | 'failed' | 'skipped'; report?: ImportReport; error?: PlainError } | null;
+  /** The host selection and placement choice the job was made from (import places against them). */
+  origin: { selection: HostSelection; placeAbove: boolean } | null;
   /** Internal: when and at which count progress was first seen, for the ETA estimate. */
   rateOrigin: { at: number; done: number } | null;
 }
@@ -34,7 +36,7 @@ export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancel
 export const isFinal = (s: JobState): boolean => FINAL_STATES.includes(s);
 
 export function newQueueJob(id: string, request: JobRequest, now: number): QueueJob {
-  return { id, task: request.task, state: 'queued', request, seed: request.seed, submittedAt: now, progress: null, preview: null, outputs: [], seconds: undefined, error: null, import: null, rateOrigin: null };
+  return { id, task: request.task, state: 'queued', request, seed: request.seed, submittedAt: now, progress: null, preview: null, outputs: [], seconds: undefined, error: null, import: null, origin: null, rateOrigin: null };
 }
 
 /**

@@ -346,3 +346,21 @@ test('a reopened panel lists the jobs the bridge already has, without importing 
   assert.equal(ctx.host.imports.length, 0, 'jobs from before are never imported by this panel');
   ctx.panel.dispose();
 });
+
+test('import places against the clip the job was made from, even after the selection moved on', async () => {
+  const { panel, bridge, host } = await readyPanel();
+  panel.mask.stamp([0.5, 0.5]);
+  panel.updateSettings({ placeAbove: true });
+  const job = (await panel.generate())!;
+  const original = host.selection!;
+  host.select({ ...original, mediaPath: '/media/other.mov', placement: { track: 3, trackBase: 0, start: '0' } });
+  panel.updateSettings({ placeAbove: false });
+  await settle();
+  bridge.broadcast(serverMessage('job.result', { jobId: job.id, outputs: [{ path: '/media/out.mov', kind: 'movie', frames: 24, fps: { num: 24000, den: 1001 }, timecode: '01:00:00:10' }], metrics: {}, seconds: 1 }));
+  await settle();
+  assert.equal(host.imports.length, 1);
+  assert.equal(host.imports[0]!.options.selection?.mediaPath, '/media/shot 01.mov');
+  assert.equal(host.imports[0]!.options.selection?.placement?.track, 0);
+  assert.equal(host.imports[0]!.options.placeAbove, true, 'the choice made at Generate time');
+  panel.dispose();
+});
