@@ -92,6 +92,7 @@ export function mountBrowserHost(root: HTMLElement, host: BrowserHostAdapter, pa
   };
 
   const thumb = h('img', { alt: 'Frame at the scrubber', id: 'bh-thumb' });
+  let thumbTimer: ReturnType<typeof setTimeout> | undefined;
   let lastRange = '';
   const render = (s: BrowserHostState): void => {
     if (s.path && document.activeElement !== pathInput && pathInput.value !== s.path) pathInput.value = s.path;
@@ -126,7 +127,12 @@ export function mountBrowserHost(root: HTMLElement, host: BrowserHostAdapter, pa
       const range = document.getElementById('bh-range');
       if (range) range.textContent = `in ${s.in} · out ${s.out} (${s.out - s.in} frames)`;
       const src = panel.http.url('/api/preview', { path: s.path!, frame: s.cursor, maxWidth: 320 });
-      if (thumb.getAttribute('src') !== src) thumb.setAttribute('src', src);
+      // Each preview decodes a frame on the bridge: while the scrubber moves, ask for the frame it
+      // rests on, not for every frame it passes.
+      if (thumb.getAttribute('src') !== src) {
+        clearTimeout(thumbTimer);
+        thumbTimer = setTimeout(() => thumb.setAttribute('src', src), thumb.getAttribute('src') ? 120 : 0);
+      }
     }
     results.textContent = '';
     if (s.results.length === 0) results.appendChild(h('p', { class: 'bh-muted' }, 'Finished jobs are listed here with links to their files.'));
