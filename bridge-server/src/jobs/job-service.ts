@@ -126,9 +126,12 @@ export class JobService {
     const job: JobRecord = { id: newJobId(), state: 'queued', request, createdAt: new Date().toISOString(), outputs: [], metrics: {}, resumes: 0 };
     this.#store.insert(job);
     this.#log.info({ jobId: job.id, task: request.task, engine: request.engine, priority: request.priority, to: 'queued' }, 'job queued');
-    this.#emit({ type: 'state', job });
     const position = this.position(job.id);
-    queueMicrotask(() => this.#pump());
+    // After the caller has answered the submit (job.accepted goes out before job.state).
+    queueMicrotask(() => {
+      this.#emit({ type: 'state', job });
+      this.#pump();
+    });
     return { job, position };
   }
 
@@ -323,8 +326,9 @@ export class JobService {
       await throttle.drain();
       const seconds = (Date.now() - startedAt.getTime()) / 1000;
       job = this.get(id);
-      this.#finish(job, 'succeeded', { outputs: result.outputs, metrics: result.metrics }, log);
-      this.#emit({ type: 'result', jobId: id, outputs: result.outputs, metrics: result.metrics, seconds });
+      this.#finish(job, 'succeeded', { outputs: result.outputs, metrics: result.metrics }, log, () =>
+        this.#emit({ type: 'result', jobId: id, outputs: result.outputs, metrics: result.metrics, seconds }),
+      );
       removeDir(workDir);
     } catch (e) {
       throttle.dispose();
@@ -343,12 +347,12 @@ export class JobService {
         return;
       }
       const error = errorPayload(e);
-      this.#finish(job, 'failed', { error }, log);
-      this.#emit({ type: 'error', jobId: id, error });
+      this.#finish(job, 'failed', { error }, log, () => this.#emit({ type: 'error', jobId: id, error }));
     }
   }
 
-  #finish(job: JobRecord, state: 'succeeded' | 'failed' | 'cancelled', patch: Partial<JobRecord>, log: Logger): void {
+  /** Store the final record, log the transition, then emit `beforeState` (result/error) and the final state, in that order. */
+  #finish(job: JobRecord, state: 'succeeded' | 'failed' | 'cancelled', patch: Partial<JobRecord>, log: Logger, beforeState?: () => void): void {
     const last = this.#lastProgress.get(job.id);
     const finished: JobRecord = { ...job, ...(last ? { progress: last } : {}), ...patch, state, finishedAt: new Date().toISOString() };
     this.#store.update(finished);
@@ -356,6 +360,7 @@ export class JobService {
     this.#lastProgress.delete(job.id);
     const seconds = job.startedAt ? (Date.parse(finished.finishedAt!) - Date.parse(job.startedAt)) / 1000 : undefined;
     log[state === 'failed' ? 'warn' : 'info']({ from: job.state, to: state, seconds, ...(finished.error ? { code: finished.error.code } : {}), ...(state === 'succeeded' ? { outputs: finished.outputs.map((o) => o.path) } : {}) }, `job ${state}`);
+    beforeState?.();
     this.#emit({ type: 'state', job: finished });
   }
 }
