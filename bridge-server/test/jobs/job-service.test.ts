@@ -227,3 +227,38 @@ test('closing pauses a running job (queued again, not resumed-after-crash); one 
     s.cleanup();
   }
 });
+
+test('a task’s preview frame reaches listeners as a small JPEG', async () => {
+  const s = setup({
+    name: 'copy',
+    label: 'preview',
+    engines: ['classical'],
+    async run(ctx) {
+      const width = 640;
+      const height = 360;
+      const data = new Float32Array(width * height * 3).fill(0.5);
+      ctx.progress({ phase: 'work', done: 1, total: 2, preview: { width, height, channels: 3, data } });
+      await sleep(300);
+      ctx.progress({ phase: 'work', done: 2, total: 2 });
+      return { outputs: [], metrics: {} };
+    },
+  });
+  const jobs = s.open();
+  const previews: string[] = [];
+  jobs.subscribe((e) => e.type === 'progress' && e.progress.preview && previews.push(e.progress.preview));
+  try {
+    const { job } = jobs.submit(s.request(1));
+    jobs.start();
+    await jobs.wait(job.id);
+    assert.equal(previews.length, 1);
+    const jpeg = Buffer.from(previews[0]!, 'base64');
+    assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8], 'JPEG');
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(jpeg).metadata();
+    assert.deepEqual([meta.width, meta.height], [256, 144], 'scaled to 256 on the long side');
+    assert.equal(jobs.get(job.id).progress?.preview, undefined, 'previews are not stored in the record');
+  } finally {
+    await jobs.close();
+    s.cleanup();
+  }
+});
