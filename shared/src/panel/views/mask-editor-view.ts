@@ -117,26 +117,40 @@ export function createMaskEditor(panel: Panel): { el: HTMLElement; update(s: Pan
     cursor.style.height = pct(2 * size * frameAspect);
   };
 
+  /**
+   * Geometry of a shape piece as CSS. An erasing piece carries the frame itself as its background,
+   * aligned with the <img> (percentages, so it survives resizes): inside the half-transparent
+   * overlay that shows exactly the picture, i.e. the paint is gone there.
+   */
+  const box = (x: number, y: number, w: number, h: number, erase: boolean): string => {
+    const geo = `left:${pct(x)};top:${pct(y)};width:${pct(w)};height:${pct(h)}`;
+    if (!erase || !lastSrc || w <= 0 || h <= 0) return geo;
+    const px = w < 1 ? (x / (1 - w)) * 100 : 0;
+    const py = h < 1 ? (y / (1 - h)) * 100 : 0;
+    return `${geo};background-image:url("${lastSrc.replace(/"/g, '%22')}");background-size:${(100 / w).toFixed(3)}% ${(100 / h).toFixed(3)}%;background-position:${px.toFixed(3)}% ${py.toFixed(3)}%`;
+  };
+
   const drawShape = (s: MaskShape, draft: boolean): HTMLElement[] => {
-    const cls = `ss-shape${s.erase ? ' ss-erase' : ''}${draft ? ' ss-draft' : ''}`;
+    const erase = Boolean(s.erase);
+    const cls = `ss-shape${erase ? ' ss-erase' : ''}${draft ? ' ss-draft' : ''}`;
     switch (s.shape) {
       case 'rect':
-        return [h('div', { class: cls, style: `left:${pct(s.x)};top:${pct(s.y)};width:${pct(s.w)};height:${pct(s.h)}` })];
+        return [h('div', { class: cls, style: box(s.x, s.y, s.w, s.h, erase) })];
       case 'ellipse':
-        return [h('div', { class: `${cls} ss-round`, style: `left:${pct(s.cx - s.rx)};top:${pct(s.cy - s.ry)};width:${pct(2 * s.rx)};height:${pct(2 * s.ry)}` })];
+        return [h('div', { class: `${cls} ss-round`, style: box(s.cx - s.rx, s.cy - s.ry, 2 * s.rx, 2 * s.ry, erase) })];
       case 'polygon': {
         // Not produced by this editor; show its bounding box so it is at least visible.
         const xs = s.points.map((p) => p[0]);
         const ys = s.points.map((p) => p[1]);
         const x = Math.min(...xs), y = Math.min(...ys);
-        return [h('div', { class: cls, style: `left:${pct(x)};top:${pct(y)};width:${pct(Math.max(...xs) - x)};height:${pct(Math.max(...ys) - y)}` })];
+        return [h('div', { class: cls, style: box(x, y, Math.max(...xs) - x, Math.max(...ys) - y, erase) })];
       }
       case 'stroke': {
         // Dabs every half radius along the polyline: a continuous stroke made of round divs.
         const r = s.radius;
         const ry = r * frameAspect;
         const dabs: HTMLElement[] = [];
-        const dab = (x: number, y: number): void => void dabs.push(h('div', { class: `${cls} ss-round`, style: `left:${pct(x - r)};top:${pct(y - ry)};width:${pct(2 * r)};height:${pct(2 * ry)}` }));
+        const dab = (x: number, y: number): void => void dabs.push(h('div', { class: `${cls} ss-round`, style: box(x - r, y - ry, 2 * r, 2 * ry, erase) }));
         s.points.forEach((p, i) => {
           if (i === 0) return dab(p[0], p[1]);
           const q = s.points[i - 1]!;
@@ -152,6 +166,7 @@ export function createMaskEditor(panel: Panel): { el: HTMLElement; update(s: Pan
   let lastShapes: unknown = null;
   let lastDraft: unknown = null;
   let lastSrc = '';
+  let drawnSrc = '';
   const toolbar = h('div', { class: 'ss-toolbar', role: 'toolbar', 'aria-label': 'Mask tools' });
   const scrub = h('div', { class: 'ss-scrub' });
   const strip = h('div', { class: 'ss-track-strip', 'aria-live': 'polite' });
@@ -216,7 +231,8 @@ export function createMaskEditor(panel: Panel): { el: HTMLElement; update(s: Pan
       stage.style.aspectRatio = `${frameAspect}`;
       // Keep the frame at most ~360 px tall so the settings and queue stay in view.
       stage.style.maxWidth = `${Math.round(360 * frameAspect)}px`;
-      if (s.mask.shapes !== lastShapes || s.mask.draft !== lastDraft) {
+      if (s.mask.shapes !== lastShapes || s.mask.draft !== lastDraft || lastSrc !== drawnSrc) {
+        drawnSrc = lastSrc;
         lastShapes = s.mask.shapes;
         lastDraft = s.mask.draft;
         clear(overlay);

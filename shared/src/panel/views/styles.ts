@@ -52,7 +52,7 @@ export const PANEL_CSS = `
 .ss-overlay{position:absolute;left:0;top:0;right:0;bottom:0;opacity:.5;cursor:crosshair;touch-action:none}
 .ss-shape{position:absolute;background:#ff3b30;pointer-events:none}
 .ss-shape.ss-round{border-radius:50%}
-.ss-shape.ss-erase{background:#000}
+.ss-shape.ss-erase{background-color:#000;background-repeat:no-repeat}
 .ss-shape.ss-draft{background:#ffd60a}
 .ss-shape.ss-draft.ss-erase{background:#333}
 .ss-cursor{position:absolute;border:1px dashed #fff;border-radius:50%;pointer-events:none;display:none}
