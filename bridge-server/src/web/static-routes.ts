@@ -15,8 +15,11 @@ export function mountStaticRoutes(router: Router, deps: WebDeps): void {
     (err) => deps.log.error({ err }, 'browser panel bundle failed'),
   );
   const noStore = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  // Scripts only from the bridge, no framing (the pairing form must not be clickjacked); inline
+  // styles are allowed because the panel positions mask strokes with style attributes.
+  const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; media-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
   router.get('/', (_req, res) => {
-    res.set({ ...noStore, 'content-type': 'text/html; charset=utf-8' }).send(panelPageHtml());
+    res.set({ ...noStore, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' }).send(panelPageHtml());
   });
   router.get('/panel.js', async (_req, res) => {
     const b = await browserBundle();

@@ -55,6 +55,7 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
     const page = await context.newPage();
     current = page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text()); });
     const tasks = [...bridge.jobs.tasks.keys()];
     // The classical inpaint when the bridge has it; otherwise the copy task exercises the same path.
     const task = tasks.includes('inpaint') ? 'inpaint' : 'copy';

@@ -11,6 +11,7 @@ test('page and bundle are public; every /api route of the panel needs the token;
     const page = await fetch(`${b.url}/`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'.*frame-ancestors 'none'/);
     const html = await page.text();
     assert.match(html, /<script src="\/panel.js">/);
     const js = await fetch(`${b.url}/panel.js`);
