@@ -6,6 +6,7 @@ export function panelPageHtml(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Synthetic Studio</title>
+<link rel="icon" href="data:,">
 <style>
 html,body{margin:0;background:#1b1b1b;color:#e6e6e6}
 .ss-page{max-width:760px;margin:0 auto;padding:8px}
