@@ -84,6 +84,9 @@ async function runRelight(ctx: Ctx): Promise<RelightResult> {
   const total = range.out - range.in;
   const metrics: Record<string, number> = { frames: total, lights: lighting?.rig.lights.length ?? 0, framesSkippedResume: total - writer.missing().length };
   const matte = await openMatte(ctx, info, range);
+  if (matte.kind === 'none' && request.params.background !== 'relight') {
+    log.warn({ background: request.params.background }, `relight: background "${request.params.background}" needs a subject matte (--mask or --auto-matte with a segmentation model); the whole frame is relit`);
+  }
   const job: Job = { ctx, info, range, transfer, writer, matte, metrics, total };
   try {
     if (request.engine === 'diffusion') await runDiffusion(job, lighting);
