@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StudioError, type FloatFrame } from '@synthetic-studio/shared';
+import { uint16ToBE } from './png-codec.js';
 
 /**
  * Float frame → 16-bit samples with `channels` channels (grey is replicated, alpha added as 1 or
@@ -7,14 +8,19 @@ import { StudioError, type FloatFrame } from '@synthetic-studio/shared';
  */
 export function frameToUint16(frame: FloatFrame, channels: 1 | 3 | 4 = frame.channels, out?: Uint16Array): Uint16Array {
   const n = frame.width * frame.height;
-  const dst = out ?? new Uint16Array(n * channels);
+  let dst = out;
+  if (!dst) {
+    const raw = Buffer.allocUnsafeSlow(n * channels * 2); // every sample is written below
+    dst = new Uint16Array(raw.buffer, raw.byteOffset, n * channels);
+  }
   if (dst.length !== n * channels) throw new StudioError('E_INTERNAL', 'frameToUint16: output buffer has the wrong size.');
   const src = frame.data;
   const c = frame.channels;
   const q = (v: number) => (v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0); // NaN → 0
   if (c === channels) {
     // hot path (every output frame): inlined round-half-up; NaN and negatives → 0
-    for (let i = 0; i < src.length; i++) {
+    const len = src.length;
+    for (let i = 0; i < len; i++) {
       const v = src[i] * 65535 + 0.5;
       dst[i] = v >= 65535 ? 65535 : v > 0 ? v : 0;
     }
@@ -42,17 +48,19 @@ export function frameToUint16(frame: FloatFrame, channels: 1 | 3 | 4 = frame.cha
   return dst;
 }
 
-/** sha256 of a frame quantised to 16 bits (size and channels included): stable across runs and machines. */
+/**
+ * sha256 of a frame quantised to 16 bits: size, channels and big-endian samples (PNG byte order),
+ * so a float frame, a raw decoded frame and a 16-bit PNG of the same pixels hash alike.
+ */
 export function frameHash(frame: FloatFrame): string {
-  return hashUint16(frame.width, frame.height, frame.channels, frameToUint16(frame));
+  return hashSamplesBE(frame.width, frame.height, frame.channels, uint16ToBE(frameToUint16(frame)));
 }
 
-/** The same hash from 16-bit samples (a decoded 16-bit PNG checkpoint), little-endian. */
+export function hashSamplesBE(width: number, height: number, channels: number, be: Uint8Array): string {
+  return createHash('sha256').update(`${width}x${height}x${channels}:`).update(be).digest('hex');
+}
+
+/** The same hash from native-order 16-bit samples (e.g. a decoded PNG). */
 export function hashUint16(width: number, height: number, channels: number, samples: Uint16Array): string {
-  const h = createHash('sha256');
-  h.update(`${width}x${height}x${channels}:`);
-  const le = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) le.writeUInt16LE(samples[i], i * 2);
-  h.update(le);
-  return h.digest('hex');
+  return hashSamplesBE(width, height, channels, uint16ToBE(new Uint16Array(samples)));
 }

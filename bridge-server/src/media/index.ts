@@ -10,12 +10,13 @@
  *   resolveRange(info, in?, out?): FrameRange                  E_RANGE naming the numbers
  *   readFrames(path, { in?, out?, channels?: 3|4, info?, signal?, conformFps? }): AsyncGenerator<{ index, frame }>
  *   readFrame(path, index, opts?): Promise<FloatFrame>
+ *   readRawFrames(path, { ...same, byteOrder?: 'le'|'be' }): AsyncGenerator<RawFrame>   16-bit fast path (copy)
  *   toLinear(frame, transfer) / fromLinear(frame, transfer): FloatFrame     (srgb, bt709, bt1886, gamma22/24/28, linear; ffmpeg names ok)
  *   loadMask(spec: MaskSpec, { info, range, dilate?, feather?, signal? }): Promise<MaskSource>
  *   rasterizeShapes(shapes, width, height): FloatFrame          antialiased, normalised coords, erase supported
  *   dilateMask(mask, px): FloatFrame / featherMask(mask, px): FloatFrame     pure, single-channel
  *   readPngIndices(bytes): { width, height, indices, palette } palette PNG instance ids
- *   createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter>    has/missing/write/finalize/abort
+ *   createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter>    has/missing/write/writeRaw/finalize/abort
  *   renderSampleScene(opts: SampleSceneOptions): Promise<SampleMeta>        deterministic scene + ground truth
  *   frameHash(frame): string                                    sha256 of the 16-bit quantised frame (sidecars)
  */
@@ -26,10 +27,10 @@ export type { SampleMeta, SampleSceneOptions, SampleLight } from './sample-types
 export { resolveFfmpeg, configureFfmpeg, type FfmpegConfig } from './ffmpeg-binaries.js';
 export { probeMedia, DEFAULT_MAX_PIXELS } from './probe.js';
 export { resolveRange } from './range.js';
-export { readFrames, readFrame, vfrAdvice } from './decode.js';
+export { readFrames, readFrame, readRawFrames, vfrAdvice, type RawFrame } from './decode.js';
 export { toLinear, fromLinear, transferName, type TransferName } from './color-transfer.js';
 export { createOutputWriter, writeFileAtomic } from './output-writer.js';
-export { frameHash, frameToUint16 } from './frame-quantize.js';
+export { frameHash, frameToUint16, hashSamplesBE } from './frame-quantize.js';
 export { decodePng, encodePng16, readPngIndices, type DecodedPng } from './png-codec.js';
 export { renderSampleScene, sampleCameraOffset, SAMPLE_LIGHT_A, SAMPLE_LIGHT_B } from './sample-scene.js';
 export { createStreamEncoder, type StreamEncoder, type StreamEncoderOptions } from './encode-stream.js';

@@ -61,6 +61,11 @@ export interface OutputWriter {
   missing(): number[];
   /** Checkpoint one frame durably (16-bit PNG, fsync, atomic rename). */
   write(index: number, frame: FloatFrame): Promise<void>;
+  /**
+   * The same from raw big-endian 16-bit samples (readRawFrames with byteOrder 'be'): the lossless
+   * fast path for frames that pass through unchanged. The buffer is handed over (not copied).
+   */
+  writeRaw(index: number, samplesBE: Uint8Array): Promise<void>;
   /** Encode the outputs from the checkpoints, write sidecars, rename into place atomically. */
   finalize(provenance: Provenance): Promise<JobOutput[]>;
   /** Remove temp files in the destination (checkpoints stay for a resume unless `purge`). */

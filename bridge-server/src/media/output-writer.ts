@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat } from '@synthetic-studio/shared';
 import { videoEncodeArgs } from './encode-args.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
-import { frameToUint16, hashUint16 } from './frame-quantize.js';
+import { frameToUint16, hashSamplesBE, hashUint16 } from './frame-quantize.js';
 import { clipStem, defaultOutputDir, formatExtension, nextVersionedName } from './output-naming.js';
 import type { OutputWriter, OutputWriterOptions, Provenance } from './output-types.js';
 import { decodePng, encodePng16BE, uint16ToBE } from './png-codec.js';
@@ -121,7 +121,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
   for (const e of await readdir(framesDir)) {
     const m = /^(\d{8})\.png$/.exec(e);
     if (m && Number(m[1]) < frameCount && (await checkpointComplete(join(framesDir, e)))) done.add(Number(m[1]));
-    else await rm(join(framesDir, e), { force: true }); // torn, stale or temp
+    else if (!/^hash-\d+\.txt$/.test(e)) await rm(join(framesDir, e), { force: true }); // torn, stale or temp
   }
   const temps = new Set<string>();
   let stream: Stream | null = null;
@@ -210,6 +210,8 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
   }
 
   async function checkpointHash(k: number): Promise<string> {
+    const saved = await readFile(join(framesDir, `hash-${k}.txt`), 'utf8').catch(() => null);
+    if (saved && /^[0-9a-f]{64}$/.test(saved)) return saved;
     const png = decodePng(await readFile(join(framesDir, ckName(k))));
     return hashUint16(png.width, png.height, png.channels, png.samples as Uint16Array);
   }
@@ -226,21 +228,35 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       return out;
     },
     async write(index, frame: FloatFrame) {
-      const k = slot(index);
-      if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
       if (frame.width !== width || frame.height !== height) {
         throw new StudioError('E_INTERNAL', `Frame ${index} is ${frame.width}x${frame.height}; this output is ${width}x${height}.`);
       }
-      const be = uint16ToBE(frameToUint16(frame, channels));
-      await writeFileAtomic(join(framesDir, ckName(k)), encodePng16BE(be, width, height, channels, CHECKPOINT_LEVEL), CHECKPOINT_FSYNC);
+      await writer.writeRaw(index, uint16ToBE(frameToUint16(frame, channels)));
+    },
+    async writeRaw(index, be: Uint8Array) {
+      const k = slot(index);
+      if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
+      if (be.byteLength !== width * height * channels * 2) {
+        throw new StudioError('E_INTERNAL', `Frame ${index} has ${be.byteLength} bytes; this output needs ${width}x${height}x${channels} 16-bit samples.`);
+      }
+      const png = encodePng16BE(be, width, height, channels, CHECKPOINT_LEVEL);
+      // feed the encoder first, then checkpoint while it works
+      let fed: Promise<unknown> = Promise.resolve();
+      if (streamable) {
+        if (k !== (stream?.next ?? 0)) await stopStream();
+        else {
+          if (!stream) await startStream();
+          const s = stream!;
+          if (s.child.exitCode !== null) await stopStream(); // encoder gave up: finalize encodes from checkpoints and reports why
+          else {
+            if (!s.child.stdin.write(be)) fed = Promise.race([once(s.child.stdin, 'drain'), s.exited]);
+            s.next++;
+          }
+        }
+      }
+      const hashed = k === 0 || k === frameCount - 1 ? writeFileAtomic(join(framesDir, `hash-${k}.txt`), hashSamplesBE(width, height, channels, be), false) : undefined;
+      await Promise.all([writeFileAtomic(join(framesDir, ckName(k)), png, CHECKPOINT_FSYNC), fed, hashed]);
       done.add(k);
-      if (!streamable) return;
-      if (k !== (stream?.next ?? 0)) return stopStream();
-      if (!stream) await startStream();
-      const s = stream!;
-      if (s.child.exitCode !== null) return stopStream(); // encoder gave up: finalize encodes from checkpoints and reports why
-      if (!s.child.stdin.write(be)) await Promise.race([once(s.child.stdin, 'drain'), s.exited]);
-      s.next++;
     },
     async finalize(prov: Provenance): Promise<JobOutput[]> {
       const missing = writer.missing();

@@ -65,11 +65,9 @@ export function encodePng16BE(be: Uint8Array, width: number, height: number, cha
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** Native-order 16-bit samples → a new big-endian byte buffer. */
+/** Native-order 16-bit samples → big-endian bytes, swapping IN PLACE (the array is consumed). */
 export function uint16ToBE(samples: Uint16Array): Buffer {
-  const b = Buffer.allocUnsafe(samples.byteLength);
-  Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).copy(b);
-  return b.swap16();
+  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).swap16();
 }
 
 /** Encode 8- or 16-bit grey / grey+alpha / RGB / RGBA samples as a non-interlaced PNG. */

@@ -1,5 +1,5 @@
 import { StudioError } from '@synthetic-studio/shared';
-import { createOutputWriter, frameHash, probeMedia, readFrames, resolveRange, type MediaInfo, type OutputWriter, type FrameRange } from '../media/index.js';
+import { createOutputWriter, hashSamplesBE, probeMedia, readRawFrames, resolveRange, type FrameRange, type MediaInfo, type OutputWriter, type RawFrame } from '../media/index.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 
 /**
@@ -38,24 +38,23 @@ async function copyFrames(ctx: TaskContext<Extract<TaskContext['request'], { tas
   if (resumed > 0) ctx.log.info({ resumed, total }, 'resuming copy from checkpoints');
   let decoded = 0;
   const sourceHashes: { first?: string; last?: string } = {};
+  const hash = (f: RawFrame) => hashSamplesBE(f.width, f.height, f.channels, f.data);
+  // Frames pass through untouched, so they stay raw 16-bit (big-endian, PNG order) end to end.
+  const raw = (a: number, b: number) => readRawFrames(info.path, { info, in: a, out: b, channels, signal, byteOrder: 'be' });
   // The first and last source frames are hashed for the sidecar, even when already checkpointed.
-  if (writer.has(range.in)) {
-    for await (const { frame } of readFrames(info.path, { info, in: range.in, out: range.in + 1, channels, signal })) sourceHashes.first = frameHash(frame);
-  }
+  if (writer.has(range.in)) for await (const f of raw(range.in, range.in + 1)) sourceHashes.first = hash(f);
   if (missing.length > 0) {
     // decode from the first frame not yet written to the end, skipping checkpointed ones
-    for await (const { index, frame } of readFrames(info.path, { info, in: missing[0], out: range.out, channels, signal })) {
+    for await (const f of raw(missing[0], range.out)) {
       if (signal.aborted) throw new StudioError('E_CANCELLED');
-      if (index === range.in) sourceHashes.first = frameHash(frame);
-      if (index === range.out - 1) sourceHashes.last = frameHash(frame);
-      if (!writer.has(index)) await writer.write(index, frame);
+      if (f.index === range.in) sourceHashes.first = hash(f);
+      if (f.index === range.out - 1) sourceHashes.last = hash(f);
+      if (!writer.has(f.index)) await writer.writeRaw(f.index, f.data);
       decoded++;
-      ctx.progress({ phase: 'copy', done: index - range.in + 1, total });
+      ctx.progress({ phase: 'copy', done: f.index - range.in + 1, total });
     }
   }
-  if (!sourceHashes.last) {
-    for await (const { frame } of readFrames(info.path, { info, in: range.out - 1, out: range.out, channels, signal })) sourceHashes.last = frameHash(frame);
-  }
+  if (!sourceHashes.last) for await (const f of raw(range.out - 1, range.out)) sourceHashes.last = hash(f);
   if (signal.aborted) throw new StudioError('E_CANCELLED');
   ctx.progress({ phase: 'encode', done: total, total });
   const wallSeconds = (performance.now() - started) / 1000;
