@@ -37,6 +37,9 @@ export interface FrameAux {
 const MATTE_RELIEF_RADIUS = 0.02;
 /** ...raised to this many radii, so normals near the matte edge turn outwards (rim and side light catch the silhouette). */
 const MATTE_RELIEF_HEIGHT = 12;
+/** A broad dome over the whole subject (blur radius, height in radii): one side faces a side light, the other turns away. */
+const MATTE_DOME_RADIUS = 0.12;
+const MATTE_DOME_HEIGHT = 2.5;
 
 /**
  * Normals at the working size: from depth when given, else from the luminance relief; a subject
@@ -50,8 +53,11 @@ export function estimateNormals(linear: FloatFrame, lum: Float32Array, aux: Fram
     const r = Math.max(1, Math.round(MATTE_RELIEF_RADIUS * Math.min(width, height)));
     const bulge = smoothBlur(aux.matte, width, height, r);
     const k = MATTE_RELIEF_HEIGHT * r;
+    const rd = Math.max(1, Math.round(MATTE_DOME_RADIUS * Math.min(width, height)));
+    const dome = smoothBlur(aux.matte, width, height, rd);
+    const kd = MATTE_DOME_HEIGHT * rd;
     // Squared, so the steepest part (the rim) sits just inside the matte edge, not in its soft band.
-    for (let i = 0; i < h.length; i++) h[i] += k * bulge[i] * bulge[i];
+    for (let i = 0; i < h.length; i++) h[i] += k * bulge[i] * bulge[i] + kd * dome[i];
   }
   return normalsFromHeight(h, width, height);
 }

@@ -66,6 +66,21 @@ test('a subject matte inflates the silhouette: a rim light from behind right lig
   assert.ok(Math.abs(none.data[(45 * W + 60 + R - 2) * 3 + 2] - none.data[(45 * W + 60) * 3 + 2]) < 1e-3);
 });
 
+test('a subject matte also domes the subject: a side key lights the near half and leaves the far half darker', () => {
+  const W = 160, H = 120, R = 45;
+  const flat: FloatFrame = { width: W, height: H, channels: 3, data: new Float32Array(W * H * 3).fill(0.3) };
+  const matte = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - 80) ** 2 + (y - 60) ** 2 < R * R) matte[y * W + x] = 1;
+  const { ratio } = classicalRatio(flat, { rig: parseLightSpec('key:az=-80,el=10,k=5600,i=1.4,s=0;ambient:i=0.1'), source: 'neutral' }, { matte });
+  const mean = (x0: number, x1: number) => {
+    let s = 0, n = 0;
+    for (let y = 50; y < 70; y++) for (let x = x0; x < x1; x++) { s += ratio.data[(y * W + x) * 3 + 1]; n++; }
+    return s / n;
+  };
+  const left = mean(80 - 30, 80 - 15), right = mean(80 + 15, 80 + 30);
+  assert.ok(left > 1.5 * right, `lit side ${left.toFixed(2)} vs far side ${right.toFixed(2)}`);
+});
+
 async function readPng(path: string): Promise<FloatFrame> {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const f = new Float32Array(data.length);
