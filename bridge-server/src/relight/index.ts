@@ -1,3 +1,14 @@
+/**
+ * Relight engine (pure: FloatFrames and typed arrays in and out; linear light).
+ *
+ * Classical: a LightRig (parseLightSpec / promptToRig / presets; Kelvin colours from the
+ * blackbody locus) shades per-pixel normals (luminance relief at several scales, a depth map, and
+ * a subject matte's silhouette) with wrapped Lambert; the ratio new shading / estimated plate
+ * shading is smoothed edge-aware and stabilised along the optical flow (ClassicalRelighter).
+ * Diffusion: IC-Light relights keyframes (keyframeRatio); their low-frequency ratio to the
+ * original is carried both ways along the flow and stabilised (KeyframeRatioChain).
+ * Both apply the ratio to the linear frame (applyRatio) and composite with a matte (compositeMatte).
+ */
 export { kelvinToLinearRgb, linearToSrgb, luminance, xyzToLinearSrgb, KELVIN_MIN, KELVIN_MAX, type Rgb } from './color.js';
 export { makeLight, lightDirection, ambientFrom, describeRig, DEFAULT_KELVIN, type Light, type LightRig, type LightInput } from './light-rig.js';
 export { presetRig, presetAbout, PRESET_NAMES } from './presets.js';
