@@ -1,5 +1,5 @@
 import type { Rational } from '../protocol/common.js';
-import { frameToTimecode, timecodeToFrame } from './timecode.js';
+import { asTimecodeRate, frameToTimecode, parseTimecode, timecodeToFrame, type RateLike } from './timecode.js';
 import type { TimecodeRate } from './rates.js';
 
 /** An exact non-negative time in seconds as num/den (lowest terms). */
@@ -105,12 +105,14 @@ export function recordFrameToSourceFrame(recordFrame: number, item: { recordStar
 }
 
 /** Source timecode of frame `index` of a clip whose first frame carries `startTimecode`. */
-export function sourceFrameToTimecode(index: number, startTimecode: string, rate: TimecodeRate): string {
+export function sourceFrameToTimecode(index: number, startTimecode: string, rateLike: RateLike): string {
+  const rate = asTimecodeRate(rateLike, parseTimecode(startTimecode).dropFrame);
   return frameToTimecode(timecodeToFrame(startTimecode, rate) + index, rate);
 }
 
 /** Frame index within a clip for a source timecode (inverse of sourceFrameToTimecode, within 24 h). */
-export function timecodeToSourceFrame(timecode: string, startTimecode: string, rate: TimecodeRate): number {
+export function timecodeToSourceFrame(timecode: string, startTimecode: string, rateLike: RateLike): number {
+  const rate = asTimecodeRate(rateLike, parseTimecode(startTimecode).dropFrame);
   const day = timecodeToFrame('23:59:59' + (rate.dropFrame ? ';' : ':') + String(rate.nominal - 1).padStart(2, '0'), rate) + 1;
   const d = timecodeToFrame(timecode, rate) - timecodeToFrame(startTimecode, rate);
   return ((d % day) + day) % day;

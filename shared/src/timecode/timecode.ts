@@ -1,4 +1,12 @@
-import { dropPerMinute, framesPerDay, type TimecodeRate } from './rates.js';
+import type { Rational } from '../protocol/common.js';
+import { dropPerMinute, framesPerDay, timecodeRate, type TimecodeRate } from './rates.js';
+
+/** A timecode rate, or just the frame rate (drop-frame then follows the text, or `dropFrame`). */
+export type RateLike = TimecodeRate | Rational;
+
+export function asTimecodeRate(rate: RateLike, dropFrame = false): TimecodeRate {
+  return 'nominal' in rate ? rate : timecodeRate(rate, dropFrame);
+}
 
 /** Timecode split into its fields. `dropFrame` is how it is written (`;` separator). */
 export interface TimecodeParts {
@@ -69,16 +77,17 @@ export function timecodePartsToFrame(p: TimecodeParts, rate: TimecodeRate): numb
 }
 
 /** Frame count since midnight → "HH:MM:SS:FF" (or `;FF` for drop-frame). */
-export function frameToTimecode(frame: number, rate: TimecodeRate): string {
-  return formatTimecode(frameToTimecodeParts(frame, rate));
+export function frameToTimecode(frame: number, rate: RateLike, dropFrame = false): string {
+  return formatTimecode(frameToTimecodeParts(frame, asTimecodeRate(rate, dropFrame)));
 }
 
 /**
  * "HH:MM:SS:FF" → frame count since midnight at `rate`. A `;` in the text with a non-DF rate is
  * an error (it would silently shift by up to 2.6 minutes per hour of footage).
  */
-export function timecodeToFrame(text: string, rate: TimecodeRate): number {
+export function timecodeToFrame(text: string, rateLike: RateLike): number {
   const p = parseTimecode(text);
+  const rate = asTimecodeRate(rateLike, p.dropFrame);
   if (p.dropFrame !== rate.dropFrame) {
     throw new RangeError(`Timecode "${text}" is ${p.dropFrame ? '' : 'non-'}drop-frame but the rate is ${rate.dropFrame ? '' : 'non-'}drop-frame.`);
   }
@@ -86,6 +95,7 @@ export function timecodeToFrame(text: string, rate: TimecodeRate): number {
 }
 
 /** Timecode `offset` frames after `text` (source timecode of frame `offset` of a clip). */
-export function addFramesToTimecode(text: string, offset: number, rate: TimecodeRate): string {
+export function addFramesToTimecode(text: string, offset: number, rateLike: RateLike): string {
+  const rate = asTimecodeRate(rateLike, parseTimecode(text).dropFrame);
   return frameToTimecode(timecodeToFrame(text, rate) + offset, rate);
 }

@@ -92,3 +92,11 @@ test('source timecode and Resolve record frames', () => {
   assert.equal(sourceFrameToRecordFrame(130, item), 86430);
   assert.equal(recordFrameToSourceFrame(86430, item), 130);
 });
+
+test('a plain frame rate is accepted where the text says whether it is drop-frame', () => {
+  assert.equal(addFramesToTimecode('00:00:59;28', 2, { num: 30000, den: 1001 }), '00:01:00;02');
+  assert.equal(addFramesToTimecode('00:00:59:28', 2, { num: 30000, den: 1001 }), '00:01:00:00');
+  assert.equal(sourceFrameToTimecode(24, '01:00:00:00', { num: 24, den: 1 }), '01:00:01:00');
+  assert.equal(timecodeToFrame('01:00:00:00', { num: 25, den: 1 }), 90000);
+  assert.equal(frameToTimecode(1800, { num: 30000, den: 1001 }, true), '00:01:00;02');
+});
