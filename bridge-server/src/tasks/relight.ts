@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { DiffusionPipeline, DiffusionRuntime } from '../diffusion/index.js';
+import { DiffusionPipeline, DiffusionRuntime, type ExecutionProvider } from '../diffusion/index.js';
 import { maskFromFrame, maskToFrame, trackMask } from '../temporal/index.js';
 import {
   createOutputWriter, fromLinear, loadMask, probeMedia, readFrame, readFrames, resolveRange, toLinear, writeFileAtomic,
@@ -158,15 +158,28 @@ async function runClassical(job: Job, lighting: ResolvedLighting): Promise<void>
 }
 
 async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): Promise<void> {
+  const { ctx } = job;
+  const dir = modelDir(ctx.request.model as string, ctx.env.modelsDir);
+  const providers = ctx.env.executionProviders.filter((p): p is ExecutionProvider => (EXECUTION_PROVIDERS as readonly string[]).includes(p));
+  // A worker thread runs the sessions, so progress and cancel stay responsive during UNet calls.
+  const runtime = new DiffusionRuntime({ mode: 'worker', providers: providers.length ? providers : ['cpu'] });
+  try {
+    const pipeline = await DiffusionPipeline.load(dir, runtime);
+    if (pipeline.kind !== 'ic-light-fc') {
+      throw new StudioError('E_ENGINE_UNSUPPORTED', `diffusion relighting needs an IC-Light fc model (8-channel UNet); ${dir} is ${pipeline.kind}`, { model: dir });
+    }
+    await relightWithKeyframes(job, lighting, pipeline);
+  } finally {
+    await runtime.dispose().catch(() => undefined);
+  }
+}
+
+const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu', 'tensorrt'] as const;
+
+async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undefined, pipeline: DiffusionPipeline): Promise<void> {
   const { ctx, info, range, transfer, writer, matte, metrics, total } = job;
   const { request, signal } = ctx;
   const params = request.params;
-  const dir = modelDir(request.model as string, ctx.env.modelsDir);
-  const runtime = new DiffusionRuntime({ mode: 'in-process' });
-  const pipeline = await DiffusionPipeline.load(dir, runtime);
-  if (pipeline.kind !== 'ic-light-fc') {
-    throw new StudioError('E_ENGINE_UNSUPPORTED', `diffusion relighting needs an IC-Light fc model (8-channel UNet); ${dir} is ${pipeline.kind}`, { model: dir });
-  }
   const port = temporalEnginePort({ maxSide: WORKING_SIDE });
   const ws = fitSize(info.width, info.height, WORKING_SIDE);
   const ms = modelSize(info.width, info.height, 512);
