@@ -111,9 +111,9 @@ async function runRelight(ctx: Ctx): Promise<RelightResult> {
   }
 }
 
-/** Diffusion may run on a free prompt IC-Light understands even when it maps to no rig. */
+/** Diffusion may run on a free prompt IC-Light understands even when it maps to no rig (a bad light spec still fails). */
 function lightingFor(request: RelightRequest): ResolvedLighting | undefined {
-  if (request.engine !== 'diffusion') return resolveLighting(request.params.light, request.prompt);
+  if (request.engine !== 'diffusion' || request.params.light) return resolveLighting(request.params.light, request.prompt);
   try {
     return resolveLighting(request.params.light, request.prompt);
   } catch {
