@@ -23,7 +23,7 @@ import {
   applyRatio, ClassicalRelighter, fitSize, icLightDirection, KeyframeRatioChain, keyframeIndices, keyframeRatio, parseLightSpec,
   resizeFrame, rigFromSceneLight, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type RatioMap,
 } from '../src/relight/index.js';
-import { computeFlowPair, psnr, warpingError, type WarpPairFlows } from '../src/temporal/index.js';
+import { computeFlowPair, psnr, ssim, warpingError, type WarpPairFlows } from '../src/temporal/index.js';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
@@ -55,6 +55,12 @@ function flickerAdded(source: FloatFrame[], output: FloatFrame[], flows: WarpPai
   const src = warpingError(source, flows) / meanSquare(source);
   const out = warpingError(output, flows) / meanSquare(output);
   return { ratio: out / src, src, out };
+}
+
+function meanSsim(a: FloatFrame[], b: FloatFrame[]): number {
+  let s = 0;
+  for (let t = 0; t < a.length; t++) s += ssim(a[t], b[t]);
+  return s / a.length;
 }
 
 function meanPsnr(a: FloatFrame[], b: FloatFrame[]): number {
@@ -100,7 +106,7 @@ export async function run(): Promise<void> {
 
     console.log(`sample scene ${W}x${H}, ${N} frames, ProRes 10-bit; relight light A → rig B; PSNR (dB) vs the true B render`);
     const identity = meanPsnr(clip, truth);
-    row('identity (no relight) — baseline', identity.toFixed(2));
+    row('identity (no relight) — baseline', identity.toFixed(2), `SSIM ${meanSsim(clip, truth).toFixed(3)}`);
     const temporal = temporalEnginePort();
     const fit = relightClassical(clip, { rig: rigB, source: 'fit', temporal });
     const known = relightClassical(clip, { rig: rigB, source: { rig: rigA }, temporal });
@@ -111,7 +117,7 @@ export async function run(): Promise<void> {
       ['classical, plate light A known, true height field', knownDepth],
     ] as const) {
       const p = meanPsnr(frames, truth);
-      row(label, p.toFixed(2), `${p - identity >= 0 ? '+' : ''}${(p - identity).toFixed(2)} dB vs identity`);
+      row(label, p.toFixed(2), `${p - identity >= 0 ? '+' : ''}${(p - identity).toFixed(2)} dB vs identity, SSIM ${meanSsim(frames, truth).toFixed(3)}`);
     }
 
     console.log('flicker added = [E_warp(out)/ms(out)] / [E_warp(src)/ms(src)], flows from the source (target ≤ 1.1)');
