@@ -6,8 +6,10 @@ function amb(intensity: number, kelvin: number): Rgb {
 }
 
 /**
- * Named rigs. Calibrated so a subject facing the camera gets a mean shading near 1 (the source is
- * assumed lit at unit intensity), so presets change direction and colour more than exposure.
+ * Named rigs. The source is taken as lit at unit intensity; over a camera-facing hemisphere the
+ * presets' mean shading is 0.5–1 (three-point and warm-interior ≈ 1, noon 0.7, top-light 0.5,
+ * moonlight 0.25 on purpose), so they mostly change direction and colour, and darken only where
+ * the look asks for it.
  */
 const PRESET_BUILDERS: Record<string, { about: string; build: () => LightRig }> = {
   'golden-hour': {
