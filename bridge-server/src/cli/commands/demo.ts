@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { EngineName, JobOutput, JobRecord, JobRequestInput, TaskName } from '@synthetic-studio/shared';
-import { taskRegistry } from '../../tasks/registry.js';
+import { taskRegistry, type TaskRegistry } from '../../tasks/registry.js';
 import { writeContactSheet } from '../contact-sheet.js';
 import { openLocalJobs } from '../in-process.js';
 import { parseIntOption } from '../options.js';
 import { createProgressReporter } from '../progress-bar.js';
 import { table } from './jobs.js';
 
-interface DemoOptions {
+export interface DemoOptions {
   output?: string;
   dataDir?: string;
   width: number;
@@ -85,8 +85,9 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-async function runDemo(opts: DemoOptions): Promise<number> {
-  const { renderSampleScene, readFrame, probeMedia } = await import('../../media/index.js');
+/** The demo; returns the exit status. `registry` is the bridge's task registry unless a caller passes another. */
+export async function runDemo(opts: DemoOptions, registry: TaskRegistry = taskRegistry): Promise<number> {
+  const { renderSampleScene, readFrame, readFrames, probeMedia } = await import('../../media/index.js');
   const root = path.resolve(opts.output ?? fs.mkdtempSync(path.join(os.tmpdir(), 'synthetic-studio-demo-')));
   const sampleDir = path.join(root, 'sample');
   const outDir = path.join(root, 'results');
@@ -96,14 +97,14 @@ async function runDemo(opts: DemoOptions): Promise<number> {
   const clip = path.join(sampleDir, meta.clip);
 
   const only = opts.tasks?.split(',').map((s) => s.trim()).filter(Boolean);
-  const tasks = [...taskRegistry.values()].filter((t) => !only || only.includes(t.name)).map((t) => ({ name: t.name, engines: [...t.engines] }));
+  const tasks = [...registry.values()].filter((t) => !only || only.includes(t.name)).map((t) => ({ name: t.name, engines: [...t.engines] }));
   let fixtures: Record<string, string> | undefined;
   if (opts.diffusion && tasks.some((t) => t.engines.includes('diffusion'))) fixtures = await buildFixtureModels(path.join(root, 'fixture-models'));
   const plan = demoJobs(tasks, clip, path.join(sampleDir, meta.mask), outDir, fixtures);
 
-  const { jobs } = openLocalJobs({ dataDir: opts.dataDir ?? path.join(root, '.data') });
+  const { jobs } = openLocalJobs({ dataDir: opts.dataDir ?? path.join(root, '.data'), tasks: registry });
   const reporter = createProgressReporter(process.stderr);
-  const rows: { label: string; job: JobRecord; seconds: number; sheet?: string }[] = [];
+  const rows: { label: string; job: JobRecord; seconds: number; sheet?: string; quality?: Record<string, number> }[] = [];
   try {
     jobs.subscribe((e) => e.type === 'progress' && reporter.update(e.progress));
     jobs.start();
@@ -124,6 +125,15 @@ async function runDemo(opts: DemoOptions): Promise<number> {
       if (job.state === 'succeeded' && movie) {
         row.sheet = path.join(outDir, `${path.basename(movie.path).replace(/\.[^.]+$/, '')}_contact.png`);
         await contactSheet(row.sheet, clip, movie, meta.frames, readFrame, probeMedia);
+        if (job.request.task === 'inpaint') {
+          // The sample has ground truth: score the removal against the clean plate, and against doing nothing.
+          const clean = path.join(sampleDir, meta.clean);
+          const first = movie.firstFrame ?? 0;
+          row.quality = {
+            psnrVsClean: await psnrBetween({ path: movie.path, first: 0 }, { path: clean, first }, movie.frames, readFrames),
+            sourcePsnrVsClean: await psnrBetween({ path: clip, first }, { path: clean, first }, movie.frames, readFrames),
+          };
+        }
       }
       rows.push(row);
     }
@@ -138,11 +148,11 @@ async function runDemo(opts: DemoOptions): Promise<number> {
       r.job.state === 'failed' ? `failed ${r.job.error?.code ?? ''}` : r.job.state,
       r.seconds.toFixed(1),
       r.job.outputs.find((o) => o.kind !== 'sidecar')?.path.replace(root + path.sep, '') ?? '',
-      Object.entries(r.job.metrics).slice(0, 4).map(([k, v]) => `${k}=${Math.round(v * 1000) / 1000}`).join(' '),
+      Object.entries({ ...r.quality, ...r.job.metrics }).slice(0, 4).map(([k, v]) => `${k}=${Math.round(v * 1000) / 1000}`).join(' '),
     ]),
   );
   process.stdout.write(`\n${text}\n\nSample, results and contact sheets (top: source, bottom: result) in ${root}\n`);
-  if (opts.json) process.stdout.write(JSON.stringify({ root, jobs: rows.map((r) => ({ label: r.label, job: r.job.id, status: r.job.state, outputs: r.job.outputs, metrics: r.job.metrics, seconds: r.seconds, contactSheet: r.sheet ?? null, error: r.job.error ?? null })) }) + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify({ root, jobs: rows.map((r) => ({ label: r.label, job: r.job.id, status: r.job.state, outputs: r.job.outputs, metrics: r.job.metrics, quality: r.quality ?? null, seconds: r.seconds, contactSheet: r.sheet ?? null, error: r.job.error ?? null })) }) + '\n');
   return rows.every((r) => r.job.state === 'succeeded') ? 0 : 1;
 }
 
@@ -165,6 +175,32 @@ async function contactSheet(
     pairs.push({ before: await readFrame(clip, src), after: await readFrame(out.path, i) });
   }
   await writeContactSheet(file, pairs);
+}
+
+/** PSNR (dB) between `frames` frames of two clips, each from its own first frame. */
+async function psnrBetween(
+  a: { path: string; first: number },
+  b: { path: string; first: number },
+  frames: number,
+  readFrames: typeof import('../../media/index.js').readFrames,
+): Promise<number> {
+  const other = readFrames(b.path, { in: b.first, out: b.first + frames, channels: 3 });
+  let sum = 0;
+  let count = 0;
+  for await (const { frame } of readFrames(a.path, { in: a.first, out: a.first + frames, channels: 3 })) {
+    const r = await other.next();
+    if (r.done) break;
+    const x = frame.data;
+    const y = r.value.frame.data;
+    for (let i = 0; i < x.length; i++) {
+      const d = x[i]! - y[i]!;
+      sum += d * d;
+    }
+    count += x.length;
+  }
+  await other.return?.(undefined);
+  const mse = count ? sum / count : 0;
+  return mse === 0 ? 99 : Math.round(10 * Math.log10(1 / mse) * 100) / 100;
 }
 
 /** Tiny random-weight diffusion models from the models workspace, when its fixture builder exists. */
