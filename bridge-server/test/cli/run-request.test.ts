@@ -49,3 +49,20 @@ test('run flags become one JobRequest that the shared schema accepts', () => {
 test('the progress bar shows phase, percent, frames and ETA', () => {
   assert.equal(renderBar({ phase: 'encode', done: 12, total: 24, eta: 75 }, 10), 'encode     [#####-----]  50%  12/24 frames  ETA 1:15');
 });
+
+test('on a terminal the bar is redrawn in place; elsewhere one line per phase or 10 % step', async () => {
+  const { createProgressReporter } = await import('../../src/cli/progress-bar.js');
+  const tty = { isTTY: true, columns: 100, out: '', write(s: string) { this.out += s; return true; } };
+  const bar = createProgressReporter(tty as unknown as NodeJS.WriteStream);
+  bar.update({ phase: 'copy', done: 5, total: 10, eta: 3 });
+  bar.update({ phase: 'copy', done: 6, total: 10 });
+  bar.end();
+  assert.equal(tty.out.split('\r').length - 1, 3, 'two redraws and a clear, no newlines');
+  assert.ok(!tty.out.includes('\n'));
+  assert.match(tty.out, /copy\s+\[#+-+\]\s+50%\s+5\/10 frames\s+ETA 0:03/);
+  const pipe = { isTTY: false, out: '', write(s: string) { this.out += s; return true; } };
+  const lines = createProgressReporter(pipe as unknown as NodeJS.WriteStream);
+  for (let i = 1; i <= 100; i++) lines.update({ phase: 'copy', done: i, total: 100 });
+  lines.update({ phase: 'encode', done: 100, total: 100 });
+  assert.equal(pipe.out.trim().split('\n').length, 12, 'copy at 0, 10, … 100 % and one encode line');
+});
