@@ -16,10 +16,27 @@ export function sendError(res: Response, e: StudioError): void {
   res.status(httpStatusFor(e.code)).json({ error: e.toJSON() });
 }
 
-/** 403 for any web origin that is not allowed (all routes, before anything else). */
+/**
+ * 403 for any web origin that is not allowed (all routes, before anything else). An allowed web
+ * origin (e.g. a configured dev server) gets CORS headers, and its preflight is answered here.
+ */
 export function originGuard(policy: OriginPolicy): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (policy.isAllowed(req.headers.origin)) return next();
+    const origin = req.headers.origin;
+    if (policy.isAllowed(origin)) {
+      if (typeof origin === 'string') {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Vary', 'Origin');
+        if (req.method === 'OPTIONS') {
+          res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+          res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+          res.setHeader('Access-Control-Max-Age', '600');
+          res.status(204).end();
+          return;
+        }
+      }
+      return next();
+    }
     sendError(res, new StudioError('E_ORIGIN', `The origin ${String(req.headers.origin)} may not use the bridge; add it to allowedOrigins in the config if you trust it.`));
   };
 }

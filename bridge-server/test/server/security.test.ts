@@ -11,6 +11,14 @@ test('a websocket from a disallowed web origin is refused with 403; allowed ones
     (await connect(bridge.wsUrl, { origin: 'http://localhost:5173' })).close();
     (await connect(bridge.wsUrl, { origin: bridge.url })).close(); // the bridge's own pages
     (await connect(bridge.wsUrl)).close(); // no Origin: UXP, scripts
+    // A configured origin may call the API from a page: preflight answered, CORS header set.
+    const pre = await fetch(`${bridge.url}/api/jobs`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    assert.match(pre.headers.get('access-control-allow-headers') ?? '', /Authorization/);
+    const evil = await fetch(`${bridge.url}/api/jobs`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    assert.equal(evil.status, 403);
+    assert.equal(evil.headers.get('access-control-allow-origin'), null);
   } finally {
     await bridge.dispose();
   }
