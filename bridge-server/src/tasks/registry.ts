@@ -2,6 +2,8 @@ import type { TaskName } from '@synthetic-studio/shared';
 import type { TaskDefinition } from './task.js';
 import { copyTask } from './copy.js';
 import { relightTask } from './relight.js';
+import { inpaintTask } from './inpaint.js';
+import { extendTask } from './extend.js';
 
 /** A task definition for any task name (the union keeps each task's request type precise). */
 export type AnyTaskDefinition = { [T in TaskName]: TaskDefinition<T> }[TaskName];
@@ -12,6 +14,8 @@ export type TaskRegistry = ReadonlyMap<TaskName, AnyTaskDefinition>;
 /** The tasks shipped with the bridge, in the order panels list them. */
 export const BUILTIN_TASKS: readonly AnyTaskDefinition[] = [
   copyTask,
+  inpaintTask,
+  extendTask,
   relightTask,
 ];
 

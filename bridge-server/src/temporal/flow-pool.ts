@@ -33,16 +33,18 @@ export class FlowPool {
     try {
       for (let i = 0; i < this.size; i++) {
         const w = new Worker(new URL('./flow-worker.mjs', import.meta.url));
-        w.unref();
         w.on('message', (m: { id: number; flow?: FlowField; error?: string }) => {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
+          w.unref(); // idle workers must not keep the process alive
           this.idle.push(w);
           this.pump();
           if (!p) return;
           if (m.flow) p.resolve(m.flow); else p.reject(new Error(m.error ?? 'flow worker failed'));
         });
         w.on('error', () => { this.broken = true; this.failAll(); });
+        // after the listeners: adding a 'message' listener refs the worker's port again
+        w.unref();
         this.workers.push(w);
         this.idle.push(w);
       }
@@ -64,6 +66,7 @@ export class FlowPool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.shift()!;
       const q = this.queue.shift()!;
+      w.ref(); // a job in flight keeps the process alive until its answer arrives
       w.postMessage({ id: q.id, a: q.job.a, b: q.job.b, holeA: q.job.holeA, holeB: q.job.holeB, opts: q.opts });
     }
   }

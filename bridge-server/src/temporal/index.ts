@@ -11,7 +11,7 @@ export { computeFlow, computeFlowPair, flowBetween, flowInput, resizeFlow, worki
 export { FlowPool, sharedFlowPool, type FlowJob } from './flow-pool.js';
 export { warpBilinear, warpMaskNearest, sampleFlowAt } from './warp.js';
 export { fbConsistency, occlusionMask, FB_ALPHA1, FB_ALPHA2 } from './consistency.js';
-export { dilateMask, erodeMask, maskFromFrame, maskToFrame, outerRing, orMasks, resizeMask, maskIndices } from './mask-ops.js';
+export { dilateMask, erodeMask, maskFromFrame, maskToFrame, outerRing, orMasks, resizeMask, maskIndices, encodeMaskRle, decodeMaskRle } from './mask-ops.js';
 export { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
 export { completeFlow, holeOnFlowGrid } from './flow-completion.js';
 export { propagate, type PropagationInput, type PropagationResult } from './propagate.js';
@@ -20,6 +20,6 @@ export { completeWindow, completeVideo, maskedFlowInput, type CompletionWindow, 
 export { psnr, mse, ssim, warpingError, seamChange, meanAbsDiff, changedOutside, type WarpPairFlows } from './metrics.js';
 export { mulberry32 } from './prng.js';
 export { fitAffine, affineAt, ZERO_MOTION, type AffineMotion } from './motion-model.js';
-export { trackMask, carryMask, refineMaskByColour, type MaskKey, type TrackOptions } from './mask-tracking.js';
+export { trackMask, carryMask, refineMaskByColour, MaskTracker, type MaskKey, type TrackOptions } from './mask-tracking.js';
 export { outpaintVideo, canvasForAspect, canvasForSize, toCanvas, type CanvasPlacement, type Anchor } from './outpaint.js';
 export { extrapolateVideo, estimateTailMotion, MotionExtrapolator, type ExtrapolationOptions, type TailMotion } from './extrapolate.js';

@@ -100,3 +100,23 @@ export function maskIndices(m: Mask): Int32Array {
   for (let i = 0, k = 0; i < m.data.length; i++) if (m.data[i]) out[k++] = i;
   return out;
 }
+
+/** Run-length encoding of a binary mask (alternating run lengths, starting with a 0-run): tiny for real masks, so long clips can keep every tracked mask in memory. */
+export function encodeMaskRle(m: Mask): { width: number; height: number; runs: Uint32Array } {
+  const runs: number[] = [];
+  let cur = 0, len = 0;
+  for (let i = 0; i < m.data.length; i++) {
+    const v = m.data[i] ? 1 : 0;
+    if (v === cur) len++;
+    else { runs.push(len); cur = v; len = 1; }
+  }
+  runs.push(len);
+  return { width: m.width, height: m.height, runs: Uint32Array.from(runs) };
+}
+
+export function decodeMaskRle(r: { width: number; height: number; runs: Uint32Array }): Mask {
+  const out = createMask(r.width, r.height);
+  let p = 0, v = 0;
+  for (let k = 0; k < r.runs.length; k++) { if (v) out.data.fill(1, p, p + r.runs[k]); p += r.runs[k]; v ^= 1; }
+  return out;
+}

@@ -9,6 +9,12 @@ export function affineAt(m: AffineMotion, x: number, y: number): [number, number
   return [m.a[0] + m.a[1] * x + m.a[2] * y, m.b[0] + m.b[1] * x + m.b[2] * y];
 }
 
+function median(a: number[]): number {
+  if (a.length === 0) return 0;
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1];
+}
+
 function solve3(M: number[], r: number[]): [number, number, number] | null {
   const [a, b, c, d, e, f, g, h, i] = M;
   const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
@@ -22,7 +28,7 @@ function solve3(M: number[], r: number[]): [number, number, number] | null {
  * reweighted least squares with a Cauchy weight, on a subsampled grid. The flow grid may differ
  * from the region grid; coordinates are flow-grid pixels. Returns the motion in flow-grid units.
  */
-export function fitAffine(f: FlowField, region: Mask | null = null, step = 2, iterations = 5): AffineMotion {
+export function fitAffine(f: FlowField, region: Mask | null = null, step = 2, iterations = 5, model: 'affine' | 'translation' = 'affine'): AffineMotion {
   const w = f.width, h = f.height;
   const rx = region ? region.width / w : 1, ry = region ? region.height / h : 1;
   const xs: number[] = [], ys: number[] = [], us: number[] = [], vs: number[] = [];
@@ -32,6 +38,18 @@ export function fitAffine(f: FlowField, region: Mask | null = null, step = 2, it
     xs.push(x / w - 0.5); ys.push(y / h - 0.5); us.push(f.u[i]); vs.push(f.v[i]);
   }
   const n = xs.length;
+  if (model === 'translation') {
+    // Cauchy-weighted mean, started from the median (robust to the background at the edges)
+    let mu = median(us), mv = median(vs);
+    for (let it = 0; it < iterations; it++) {
+      const res = us.map((u, k) => Math.hypot(u - mu, vs[k] - mv));
+      const s = Math.max(0.25, 1.5 * median(res));
+      let su = 0, sv = 0, sw = 0;
+      for (let k = 0; k < n; k++) { const q = 1 / (1 + (res[k] / s) ** 2); su += q * us[k]; sv += q * vs[k]; sw += q; }
+      if (sw > 0) { mu = su / sw; mv = sv / sw; }
+    }
+    return { a: [mu, 0, 0], b: [mv, 0, 0] };
+  }
   if (n < 3) {
     let su = 0, sv = 0;
     for (let k = 0; k < n; k++) { su += us[k]; sv += vs[k]; }

@@ -1,0 +1,145 @@
+import { StudioError, type RequestOf } from '@synthetic-studio/shared';
+import { createOutputWriter, frameHash, loadMask, probeMedia, resolveRange, type MaskSource, type MediaInfo } from '../media/index.js';
+import {
+  completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, MaskTracker, sharedFlowPool, type Mask,
+} from '../temporal/index.js';
+import { runInpaintDiffusion, validateInpaintDiffusion } from './inpaint-diffusion.js';
+import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
+import { readSpan, SequentialFrames } from './temporal-io.js';
+
+type InpaintRequest = RequestOf<'inpaint'>;
+type Ctx = TaskContext<InpaintRequest>;
+
+/** Frames decoded at once while tracking a mask backwards from the frame it was painted on. */
+const TRACK_CHUNK = 16;
+
+/**
+ * `inpaint`. The diffusion engine lives in inpaint-diffusion.ts; this file is the classical
+ * engine and the dispatch. Classical: remove the masked region from every frame of the range by
+ * flow-guided video completion (temporal engine). A mask painted on one frame is tracked along the
+ * object's motion first. Pixels outside the dilated mask are written bit-exact; frames already
+ * checkpointed are not written again (resume after a crash).
+ */
+export const inpaintTask: TaskDefinition<'inpaint'> = {
+  name: 'inpaint',
+  label: 'Remove / replace',
+  engines: ['classical', 'diffusion'],
+  validate(request) {
+    if (request.engine === 'diffusion') return validateInpaintDiffusion(request);
+    if (request.prompt && request.prompt.trim() !== '') {
+      throw new StudioError('E_MODEL_REQUIRED', 'Replacing the masked region with a prompt needs a diffusion model; the classical engine can only remove. Drop the prompt or choose --engine diffusion with a model.', { field: 'prompt' });
+    }
+    if (!request.mask) throw new StudioError('E_VALIDATION', 'inpaint needs a mask: what to remove.', { field: 'mask' });
+  },
+  run: (ctx) => (ctx.request.engine === 'diffusion' ? runInpaintDiffusion(ctx) : runInpaint(ctx)),
+};
+
+/** Per-frame masks of the range as binary masks (tracked when a single mask was painted). */
+export async function rangeMasks(ctx: Ctx, info: MediaInfo, range: { in: number; out: number }, src: MaskSource): Promise<(i: number) => Promise<Mask>> {
+  if (src.kind === 'per-frame') return async (i) => maskFromFrame(await src.get(i), 0);
+  const { signal } = ctx;
+  const key = src.frame;
+  const keyMask = maskFromFrame(src.mask, 0);
+  const from = Math.min(range.in, key), to = Math.max(range.out, key + 1);
+  const stored = new Map<number, ReturnType<typeof encodeMaskRle>>();
+  stored.set(key, encodeMaskRle(keyMask));
+  const total = to - from;
+  let done = 1;
+  // forwards from the painted frame, streaming
+  if (key + 1 < to) {
+    const reader = new SequentialFrames(info.path, info, key, to, signal);
+    try {
+      const tracker = new MaskTracker(await reader.get(key), keyMask, { signal });
+      for (let i = key + 1; i < to; i++) {
+        stored.set(i, encodeMaskRle(tracker.step(await reader.get(i))));
+        ctx.progress({ phase: 'track', done: ++done, total });
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  // backwards, in chunks read forwards
+  let hi = key;
+  let behind: MaskTracker | null = null;
+  while (hi > from) {
+    const lo = Math.max(from, hi - TRACK_CHUNK);
+    const span = await readSpan(info.path, info, lo, hi + 1, signal);
+    behind ??= new MaskTracker(span[span.length - 1], keyMask, { signal });
+    for (let i = hi - 1; i >= lo; i--) {
+      stored.set(i, encodeMaskRle(behind.step(span[i - lo])));
+      ctx.progress({ phase: 'track', done: ++done, total });
+    }
+    hi = lo;
+  }
+  return async (i) => decodeMaskRle(stored.get(i)!);
+}
+
+async function runInpaint(ctx: Ctx): Promise<TaskResult> {
+  const started = performance.now();
+  const { request, signal } = ctx;
+  inpaintTask.validate!(request);
+  const info = await probeMedia(request.source.path, { maxPixels: ctx.env.maxPixels, signal });
+  const range = resolveRange(info, request.source.in, request.source.out);
+  const maskSrc = await loadMask(request.mask!, { info, range, dilate: request.params.dilate, feather: 0, signal });
+  const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, channels: 3, signal });
+  const total = range.out - range.in;
+  const metrics: Record<string, number> = { frames: total, resumedFrames: total - writer.missing().length };
+  const sourceHashes: { first?: string; last?: string } = {};
+  try {
+    if (writer.missing().length > 0) {
+      const maskOf = await rangeMasks(ctx, info, range, maskSrc);
+      const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
+      let maskPixels = 0;
+      try {
+        const summary = await completeVideo(
+          {
+            length: total,
+            frame: async (i) => {
+              const f = await reader.get(range.in + i);
+              if (i === 0) sourceHashes.first = frameHash(f);
+              if (i === total - 1) sourceHashes.last = frameHash(f);
+              return f;
+            },
+            mask: async (i) => {
+              const m = await maskOf(range.in + i);
+              if (m.width !== info.width || m.height !== info.height) throw new StudioError('E_MASK_SIZE');
+              return m;
+            },
+          },
+          {
+            dilate: 0, // the media layer already grew the mask by params.dilate
+            pool: sharedFlowPool(),
+            signal,
+            seed: request.seed ?? 1,
+            onProgress: (p) => { if (p.phase === 'flow') ctx.progress({ phase: 'flow', done: p.done, total: p.total }); },
+          },
+          async (i, frame, hole) => {
+            if (signal.aborted) throw new StudioError('E_CANCELLED');
+            const index = range.in + i;
+            maskPixels += maskArea(hole);
+            if (!writer.has(index)) await writer.write(index, frame);
+            ctx.progress({ phase: 'fill', done: i + 1, total, ...(i % 12 === 0 ? { preview: frame } : {}) });
+          },
+        );
+        metrics.maskedFraction = maskPixels / (total * info.width * info.height);
+        metrics.propagatedPixels = summary.propagatedPixels;
+        metrics.synthesisedKeyframes = summary.synthesisedKeyframes;
+        metrics.smoothFilledPixels = summary.smoothFilledPixels;
+        metrics.windows = summary.windows;
+      } finally {
+        await reader.close();
+      }
+    }
+    if (signal.aborted) throw new StudioError('E_CANCELLED');
+    ctx.progress({ phase: 'encode', done: total, total });
+    const wallSeconds = (performance.now() - started) / 1000;
+    metrics.secondsPerFrame = wallSeconds / total;
+    const outputs = await writer.finalize({ engine: 'classical', params: request.params, metrics, wallSeconds, seed: request.seed ?? null, sourceHashes });
+    return { outputs, metrics };
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    throw e;
+  } finally {
+    await maskSrc.close();
+  }
+}
