@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseJobRequest, serverMessage } from '../../src/index.js';
 import { createMemoryStorage, createPanel, START_COMMAND, TOKEN_KEY, type PanelStorage } from '../../src/panel/index.js';
-import { FakeBridge, ManualTimers, MemoryHost, settle } from './fakes.js';
+import { CAPS, FakeBridge, ManualTimers, MemoryHost, settle } from './fakes.js';
 
 function setup(opts: { storage?: PanelStorage; bridge?: FakeBridge; host?: MemoryHost } = {}) {
   const bridge = opts.bridge ?? new FakeBridge();
@@ -362,5 +362,31 @@ test('import places against the clip the job was made from, even after the selec
   assert.equal(host.imports[0]!.options.selection?.mediaPath, '/media/shot 01.mov');
   assert.equal(host.imports[0]!.options.selection?.placement?.track, 0);
   assert.equal(host.imports[0]!.options.placeAbove, true, 'the choice made at Generate time');
+  panel.dispose();
+});
+
+test('extend and relight requests carry their key settings', async () => {
+  const bridge = new FakeBridge();
+  bridge.capabilities = { ...CAPS, tasks: [...CAPS.tasks, { name: 'extend', engines: ['classical'], label: 'Extend' }] };
+  const { panel } = setup({ bridge, storage: createMemoryStorage({ [TOKEN_KEY]: bridge.token }) });
+  panel.start();
+  await settle();
+  panel.setTab('extend');
+  panel.updateTaskSettings('extend', { mode: 'temporal', frames: 12, direction: 'before' });
+  await panel.generate();
+  panel.updateTaskSettings('extend', { mode: 'spatial', aspect: '2.39:1', anchor: 'top' });
+  await panel.generate();
+  panel.setTab('relight');
+  panel.setLightPreset('overcast');
+  await panel.generate();
+  panel.updateSettings({ prompt: 'warm light from the left' });
+  await panel.generate();
+  const [t, sp, rl, rp] = bridge.submitted().map((m) => m.request);
+  assert.equal(t!.task, 'extend');
+  assert.deepEqual(t!.task === 'extend' && [t!.params.mode, t!.params.frames, t!.params.direction, t!.mask], ['temporal', 12, 'before', undefined]);
+  assert.deepEqual(sp!.task === 'extend' && [sp!.params.mode, sp!.params.aspect, sp!.params.anchor, sp!.params.frames], ['spatial', '2.39:1', 'top', undefined]);
+  assert.equal(rl!.task === 'relight' && rl!.params.light, 'preset:overcast');
+  assert.equal(rp!.task === 'relight' && rp!.params.light, undefined, 'a lighting prompt replaces the rig');
+  assert.equal(rp!.prompt, 'warm light from the left');
   panel.dispose();
 });
