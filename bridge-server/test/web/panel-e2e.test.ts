@@ -242,6 +242,14 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no horizontal overflow at 300 px (${overflow})`);
     await shot(page, 'narrow');
+
+    // 10. The bridge stops: the panel says so, with the command that starts it, and keeps retrying.
+    await bridge.close();
+    await page.waitForSelector('.ss-offline', { timeout: 15_000 });
+    const offline = await page.locator('.ss-offline').innerText();
+    assert.match(offline, /Lost the connection/);
+    assert.match(offline, /npx synthetic-studio serve/);
+    await shot(page, 'bridge-stopped');
     assert.deepEqual(pageErrors, []);
   } catch (e) {
     if (current) await current.screenshot({ path: path.join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => undefined);
