@@ -207,7 +207,9 @@ export class BridgeClient {
       return;
     }
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.hello().catch(() => { /* outcome already reflected in the status */ });
     };
     ws.onmessage = (ev) => this.receive(ev.data);
@@ -216,13 +218,14 @@ export class BridgeClient {
       if (this.ws !== ws) return;
       this.ws = null;
       this.failPending(new BridgeRequestError('E_BRIDGE_OFFLINE', 'The connection to the bridge closed.'));
-      if (!this.stopped) this.scheduleReconnect();
+      if (!this.stopped) this.scheduleReconnect(opened);
     };
   }
 
-  private scheduleReconnect(): void {
+  /** `reached`: the socket had opened, so the bridge is up (it may drop unauthenticated sockets). */
+  private scheduleReconnect(reached = false): void {
     const attempt = this.info.attempt + 1;
-    if (this.info.status === 'pairing') {
+    if (this.info.status === 'pairing' && reached) {
       // The bridge may drop an unauthenticated socket; reconnect quietly behind the pairing form.
       this.info = { ...this.info, attempt };
       this.retryTimer = this.timers.setTimeout(() => this.open(), this.options.reconnect?.initialMs ?? 500);

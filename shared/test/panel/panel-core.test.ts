@@ -390,3 +390,23 @@ test('extend and relight requests carry their key settings', async () => {
   assert.equal(rp!.prompt, 'warm light from the left');
   panel.dispose();
 });
+
+test('a bridge that stops while the pairing form is shown turns the panel offline, not a silent pairing loop', async () => {
+  const { panel, bridge, timers } = setup();
+  panel.start();
+  await settle();
+  assert.equal(panel.store.get().connection.status, 'pairing');
+  bridge.dropAll(); // the bridge may drop an unauthenticated socket: still pairing
+  await settle();
+  assert.equal(panel.store.get().connection.status, 'pairing');
+  bridge.running = false;
+  timers.advance(500); // reconnect attempt finds nothing listening
+  await settle();
+  assert.equal(panel.store.get().connection.status, 'offline');
+  assert.equal(panel.store.get().connection.problem?.code, 'E_BRIDGE_OFFLINE');
+  bridge.running = true;
+  timers.advance(timers.pending()[0]!);
+  await settle();
+  assert.equal(panel.store.get().connection.status, 'pairing');
+  panel.dispose();
+});
