@@ -1,0 +1,178 @@
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { StudioError } from '@synthetic-studio/shared';
+import {
+  completeFlow, completeWindow, createMask, flowBetween, holeOnFlowGrid, maskArea, maskedFlowInput, maskIndices, propagate,
+  type FlowField, type FlowJob, type FlowPool, type Mask, type Plane,
+} from '../temporal/index.js';
+
+/**
+ * Video completion where diffusion fills what no frame saw (docs/diffusion.md §6.1 step 5, §7.1):
+ * per window, flow-guided propagation finds the pixels no other frame shows; the frame with the
+ * most of them becomes a keyframe that the diffusion model inpaints (the propagated part of its
+ * hole is context), it is marked known, and propagation runs again, until nothing is left (or the
+ * keyframe budget is spent). The temporal engine's window completion then carries the keyframe
+ * fill to the other frames with its gradient-domain write-back. Pixels outside the holes are
+ * bit-exact copies of the input.
+ */
+export interface DiffusionCompletionSource {
+  length: number;
+  /** Frame i (asked in non-decreasing order). */
+  frame(i: number): FloatFrame | Promise<FloatFrame>;
+  /** Final hole of frame i (1 = fill), already dilated. */
+  hole(i: number): Mask | Promise<Mask>;
+}
+
+/** Diffusion fill of one keyframe: `residual` (1 = invent) inside `image`; returns the whole frame. */
+export type KeyframeFill = (index: number, image: FloatFrame, residual: Mask) => Promise<FloatFrame>;
+
+export interface DiffusionCompletionOptions {
+  keyframe: KeyframeFill;
+  pool?: FlowPool | null;
+  signal?: AbortSignal;
+  seed?: number;
+  /** Frames per window (default: by memory, 6…20). */
+  windowSize?: number;
+  /** Completed frames of the previous window kept as fixed context. Default 3. */
+  overlap?: number;
+  /** Diffusion keyframes per window at most; what is left goes to the classical synthesis. Default 3. */
+  maxKeyframes?: number;
+  /** Residuals smaller than this (px) get no keyframe of their own. Default 32. */
+  minResidual?: number;
+  /** Flow working size (long side). Default 960. */
+  flowMaxSide?: number;
+  onProgress?(p: { phase: 'flow' | 'complete'; done: number; total: number }): void;
+}
+
+export interface DiffusionCompletionSummary {
+  frames: number;
+  windows: number;
+  /** Keyframes diffused (source-relative indices, in order). */
+  keyframes: number[];
+  /** Pixels no frame showed before any keyframe was diffused. */
+  unseenPixels: number;
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new StudioError('E_CANCELLED');
+}
+
+/** Index of the largest residual (ties: nearest the window centre). */
+function pickKeyframe(areas: number[], eligible: boolean[]): number {
+  const T = areas.length;
+  let k = -1;
+  for (let t = 0; t < T; t++) {
+    if (!eligible[t] || areas[t] === 0) continue;
+    if (k < 0 || areas[t] > areas[k] || (areas[t] === areas[k] && Math.abs(t - (T - 1) / 2) < Math.abs(k - (T - 1) / 2))) k = t;
+  }
+  return k;
+}
+
+export async function completeWithDiffusion(
+  src: DiffusionCompletionSource,
+  opts: DiffusionCompletionOptions,
+  emit: (index: number, frame: FloatFrame, hole: Mask) => void | Promise<void>,
+): Promise<DiffusionCompletionSummary> {
+  const N = src.length;
+  if (N <= 0) throw new StudioError('E_RANGE', 'The clip has no frames to complete.');
+  const first = await src.frame(0);
+  const { width: w, height: h } = first;
+  const bytesPerFrame = w * h * first.channels * 4;
+  const W = Math.max(3, opts.windowSize ?? Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * 3)))));
+  const O = Math.min(opts.overlap ?? 3, W - 2);
+  const maxSide = opts.flowMaxSide ?? 960;
+  const maxKey = opts.maxKeyframes ?? 3;
+  const frames = new Map<number, FloatFrame>();
+  const holes = new Map<number, Mask>();
+  const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
+  const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
+  const outputs = new Map<number, FloatFrame>();
+  const summary: DiffusionCompletionSummary = { frames: N, windows: 0, keyframes: [], unseenPixels: 0 };
+  let emitted = 0, flowsDone = 0;
+  while (emitted < N) {
+    const s = Math.max(0, emitted - O);
+    const e = Math.min(N, s + W);
+    for (let i = s; i < e; i++) {
+      if (frames.has(i)) continue;
+      checkAbort(opts.signal);
+      const f = i === 0 ? first : await src.frame(i);
+      const m = await src.hole(i);
+      if (m.width !== f.width || m.height !== f.height) throw new StudioError('E_MASK_SIZE', `Mask ${m.width}x${m.height} does not match frame ${f.width}x${f.height}.`);
+      frames.set(i, f);
+      holes.set(i, m);
+      greys.set(i, maskedFlowInput(f, m, maxSide));
+    }
+    const jobs: { i: number; job: FlowJob; dir: 'f' | 'b' }[] = [];
+    for (let i = s; i < e - 1; i++) {
+      const A = greys.get(i)!, B = greys.get(i + 1)!;
+      if (!fwd.has(i)) jobs.push({ i, job: { a: A.grey, b: B.grey, holeA: A.hole, holeB: B.hole }, dir: 'f' });
+      if (!bwd.has(i)) jobs.push({ i, job: { a: B.grey, b: A.grey, holeA: B.hole, holeB: A.hole }, dir: 'b' });
+    }
+    checkAbort(opts.signal);
+    const results = opts.pool ? await opts.pool.flows(jobs.map((j) => j.job), { maxSide }) : jobs.map((j) => flowBetween(j.job.a, j.job.b, { maxSide }, j.job.holeA, j.job.holeB));
+    jobs.forEach((j, k) => (j.dir === 'f' ? fwd : bwd).set(j.i, results[k]));
+    flowsDone += jobs.length;
+    opts.onProgress?.({ phase: 'flow', done: Math.min(flowsDone, 2 * (N - 1)), total: 2 * Math.max(0, N - 1) });
+    checkAbort(opts.signal);
+
+    // the window: frames already emitted are fixed (known, synthetic inside their hole)
+    const idx = Array.from({ length: e - s }, (_, k) => s + k);
+    const T = idx.length;
+    const cur = idx.map((i) => { const f = outputs.get(i) ?? frames.get(i)!; return { ...f, data: new Float32Array(f.data) } as FloatFrame; });
+    const curHoles = idx.map((i) => (outputs.has(i) ? createMask(w, h) : holes.get(i)!));
+    const synthetic: (Mask | null)[] = idx.map((i) => (outputs.has(i) ? holes.get(i)! : null));
+    const rawF = idx.slice(0, -1).map((i) => fwd.get(i)!), rawB = idx.slice(0, -1).map((i) => bwd.get(i)!);
+    const fw0 = rawF[0];
+    const flowScale = fw0 ? fw0.width / w : 1;
+    const gridHoles = fw0 ? curHoles.map((m) => holeOnFlowGrid(m, fw0.width, fw0.height)) : [];
+    const fwdC = rawF.map((f, t) => completeFlow(f, gridHoles[t]));
+    const bwdC = rawB.map((f, t) => completeFlow(f, gridHoles[t + 1]));
+    const eligible = idx.map((i) => !outputs.has(i));
+    let firstMax = 0;
+    for (let round = 0; round < maxKey; round++) {
+      const holeIdx = curHoles.map(maskIndices);
+      if (holeIdx.every((a) => a.length === 0)) break;
+      const res = propagate({ frames: cur, holes: curHoles, targets: holeIdx, synthetic, fwd: fwdC, bwd: bwdC, flowScale });
+      const residual = holeIdx.map((a, t) => {
+        const r = createMask(w, h);
+        for (let q = 0; q < a.length; q++) if (!res.has[t][q]) r.data[a[q]] = 1;
+        return r;
+      });
+      const areas = residual.map(maskArea);
+      if (round === 0) summary.unseenPixels += areas.reduce((x, y) => x + y, 0);
+      const k = pickKeyframe(areas, eligible);
+      if (k < 0) break;
+      // a few stray pixels (broken flow chains at the hole's rim) are not worth a diffusion run:
+      // the window completion synthesises them
+      if (round === 0) firstMax = areas[k];
+      if (areas[k] < Math.max(opts.minResidual ?? 32, 0.02 * firstMax)) break;
+      checkAbort(opts.signal);
+      // the keyframe's hole: propagated colour where some frame saw it (context), diffusion for the rest
+      const image: FloatFrame = { ...cur[k], data: new Float32Array(cur[k].data) };
+      const c = image.channels;
+      const a = holeIdx[k];
+      for (let q = 0; q < a.length; q++) if (res.has[k][q]) for (let ch = 0; ch < c; ch++) image.data[a[q] * c + ch] = res.colour[k][q * c + ch];
+      const filled = await opts.keyframe(idx[k], image, residual[k]);
+      if (filled.width !== w || filled.height !== h || filled.channels !== c) throw new StudioError('E_INTERNAL', 'keyframe fill returned a frame of another shape');
+      for (let q = 0; q < a.length; q++) for (let ch = 0; ch < c; ch++) cur[k].data[a[q] * c + ch] = filled.data[a[q] * c + ch];
+      synthetic[k] = curHoles[k];
+      curHoles[k] = createMask(w, h);
+      eligible[k] = false;
+      summary.keyframes.push(idx[k]);
+    }
+    checkAbort(opts.signal);
+    const { frames: done } = completeWindow({ frames: cur, holes: curHoles, synthetic, fwd: rawF, bwd: rawB, seed: (opts.seed ?? 1) + s });
+    summary.windows++;
+    const emitEnd = e;
+    for (let i = emitted; i < emitEnd; i++) {
+      checkAbort(opts.signal);
+      const f = done[i - s];
+      outputs.set(i, f);
+      await emit(i, f, holes.get(i)!);
+      opts.onProgress?.({ phase: 'complete', done: i + 1, total: N });
+    }
+    emitted = emitEnd;
+    const keep = Math.max(0, emitted - O);
+    for (const map of [frames, holes, greys, outputs, fwd, bwd] as Map<number, unknown>[]) for (const key of [...map.keys()]) if (key < keep) map.delete(key);
+  }
+  return summary;
+}

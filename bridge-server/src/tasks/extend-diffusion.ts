@@ -1,0 +1,263 @@
+import { join } from 'node:path';
+import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
+import { deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom, type ContextWindow } from '../diffusion/index.js';
+import { createOutputWriter, frameHash, probeMedia, resolveRange, type MediaInfo } from '../media/index.js';
+import {
+  canvasForAspect, canvasForSize, computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas,
+  type Anchor, type FlowField, type Mask,
+} from '../temporal/index.js';
+import { completeWithDiffusion } from './diffusion-completion.js';
+import { KeyframeGenerator } from './diffusion-keyframes.js';
+import { openDiffusionModel, type JobDiffusionModel } from './diffusion-model.js';
+import { executedSteps, MODEL_RESOLUTION } from './inpaint-diffusion.js';
+import type { TaskContext, TaskResult } from './task.js';
+import { readSpan, SequentialFrames } from './temporal-io.js';
+
+type ExtendRequest = RequestOf<'extend'>;
+type Ctx = TaskContext<ExtendRequest>;
+
+const DEFAULT_SEED = 1;
+/** New frames over which the refinement fades in from the seam (the first new frame gets 1/(RAMP+1)). */
+const REFINE_RAMP = 4;
+/** Radius (px at 512 long side, scaled to the frame) below which refinement keeps the extrapolation's colours. */
+const DETAIL_RADIUS = 6;
+const NEED_TEMPORAL = 'an SD-1.5 model (img2img refinement of the new frames)';
+const NEED_SPATIAL = 'an inpainting model (SD-1.5 inpainting, or an SD-1.5 model for latent-blended inpainting)';
+
+export function validateExtendDiffusion(request: ExtendRequest): void {
+  if (!request.model) {
+    const need = request.params.mode === 'temporal' ? NEED_TEMPORAL : NEED_SPATIAL;
+    throw new StudioError('E_MODEL_MISSING', `extend with the diffusion engine needs ${need}: pull one with \`synthetic-studio models pull NAME\` and pass --model NAME (or a model folder).`, { field: 'model' });
+  }
+}
+
+/**
+ * `extend` with the diffusion engine (the request already passed extend's own validation).
+ * - temporal: the classical extrapolation (camera motion continued, disocclusions completed),
+ *   then every new frame is refined by img2img at low strength with initial noise warped along
+ *   the new frames' flow, so generated detail moves with the picture instead of smearing or
+ *   flickering. Only the refinement's detail (above a small blur radius) is added, fading in over
+ *   the first frames, so the seam to the source stays within its usual frame-to-frame change.
+ * - spatial: the range on the larger canvas; camera motion brings in what other frames saw, and
+ *   the diffusion model invents the rest on keyframes that are then propagated.
+ */
+export async function runExtendDiffusion(ctx: Ctx): Promise<TaskResult> {
+  validateExtendDiffusion(ctx.request);
+  const temporal = ctx.request.params.mode === 'temporal';
+  const model = await openDiffusionModel({
+    task: 'extend', model: ctx.request.model, env: ctx.env, log: ctx.log,
+    kinds: ['sd', 'sd-inpaint'], need: temporal ? NEED_TEMPORAL : NEED_SPATIAL,
+  });
+  try {
+    return temporal ? await runTemporal(ctx, model) : await runSpatial(ctx, model);
+  } finally {
+    await model.close();
+  }
+}
+
+function fpsOf(info: MediaInfo): number {
+  return info.fps.num / info.fps.den;
+}
+
+async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResult> {
+  const started = performance.now();
+  const { request, signal } = ctx;
+  const p = request.params;
+  const info = await probeMedia(request.source.path, { maxPixels: ctx.env.maxPixels, signal });
+  const range = resolveRange(info, request.source.in, request.source.out);
+  const count = p.frames!;
+  const after = p.direction === 'after';
+  const span = range.out - range.in;
+  if (span < 2) throw new StudioError('E_RANGE', 'Extending in time needs at least 2 source frames in the range.', { in: range.in, out: range.out });
+  const tailLen = Math.min(span, Math.max(3, Math.round(fpsOf(info)) + 1));
+  const firstFrame = after ? range.out : range.in - count;
+  const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, firstFrame, frameCount: count, audio: false, channels: 3, signal });
+  const metrics: Record<string, number> = { frames: count, resumedFrames: count - writer.missing().length };
+  const seed = request.seed ?? DEFAULT_SEED;
+  try {
+    const tail = after ? await readSpan(info.path, info, range.out - tailLen, range.out, signal) : (await readSpan(info.path, info, range.in, range.in + tailLen, signal)).reverse();
+    const sourceHashes = { first: frameHash(after ? tail[0] : tail[tail.length - 1]), last: frameHash(after ? tail[tail.length - 1] : tail[0]) };
+    const win = planKeyframe(info.width, info.height, undefined, { resolution: MODEL_RESOLUTION });
+    let prev: { frame: FloatFrame; noise: Float32Array } | null = null;
+    const firstTwo: FloatFrame[] = [];
+    let firstClassical: FloatFrame | null = null;
+    let refined = 0;
+    await extrapolateVideo(tail, count, {
+      pool: sharedFlowPool(), signal, seed,
+      onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
+    }, async (i, f) => {
+      if (signal.aborted) throw new StudioError('E_CANCELLED');
+      const index = after ? range.out + i : range.in - 1 - i;
+      // the noise chain is rebuilt on resume (CPU only), so skipped frames do not change the rest
+      const noise = prev ? warpedNoise(prev.noise, f, prev.frame, win, deriveSeed(seed, 0x657874, i)) : new SeededRandom(deriveSeed(seed, 0x657874)).normal(4 * win.latentWidth * win.latentHeight);
+      prev = { frame: f, noise };
+      if (i === 0) firstClassical = f;
+      let out: FloatFrame | null = null;
+      if (!writer.has(index) || firstTwo.length < 2) {
+        const gen = await generateKeyframe({
+          pipeline: model.pipeline, image: f, prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: p.strength,
+          guidance: p.guidance, initNoise: noise, signal, window: { resolution: MODEL_RESOLUTION },
+          ...(model.preview ? { preview: model.preview } : {}),
+          onStep: (s) => { ctx.progress({ phase: 'refine', done: s.index + 1, total: s.total, ...(s.preview ? { preview: s.preview } : {}) }); },
+        });
+        out = addDetail(f, gen, Math.min(1, (i + 1) / (REFINE_RAMP + 1)), Math.max(1, Math.round((DETAIL_RADIUS * Math.max(info.width, info.height)) / MODEL_RESOLUTION)));
+        refined++;
+      }
+      if (out && firstTwo.length < 2) firstTwo.push(out);
+      if (out && !writer.has(index)) await writer.write(index, out);
+      ctx.progress({ phase: 'extend', done: i + 1, total: count, ...(out && i % 12 === 0 ? { preview: out } : {}) });
+    });
+    metrics.seamChange = seamChange(tail, firstTwo[0]);
+    metrics.seamChangeClassical = seamChange(tail, firstClassical!);
+    if (firstTwo.length >= 2) metrics.newFrameChange = seamChange(tail, firstTwo[1], firstTwo[0]);
+    metrics.framesRefined = refined;
+    metrics.unetCalls = model.pipeline.unetCalls;
+    metrics.unetCallsPerFrame = model.pipeline.unetCalls / count;
+    metrics.unetCallsRelative = model.pipeline.unetCalls / (count * executedSteps(p.steps, 1));
+    if (signal.aborted) throw new StudioError('E_CANCELLED');
+    ctx.progress({ phase: 'encode', done: count, total: count });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const outputs = await writer.finalize({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes });
+    return { outputs, metrics };
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** ∫-noise of the previous new frame moved along F_{cur→prev} (window = whole frame). */
+function warpedNoise(prevNoise: Float32Array, cur: FloatFrame, prev: FloatFrame, win: ContextWindow, seed: number): Float32Array {
+  const { fwd, bwd } = computeFlowPair(cur, prev);
+  const valid = fbConsistency(fwd, bwd).valid;
+  const lw = win.latentWidth, lh = win.latentHeight;
+  const lat = flowToLatent(planar(fwd), cur.width, cur.height, lw, lh);
+  const v = latentValid(valid, lw, lh);
+  return integralNoiseWarp(prevNoise, lat, lw, lh, seed, { valid: v });
+}
+
+function planar(f: FlowField): Float32Array {
+  const out = new Float32Array(2 * f.width * f.height);
+  out.set(f.u, 0);
+  out.set(f.v, f.width * f.height);
+  return out;
+}
+
+function latentValid(valid: Mask, lw: number, lh: number): Float32Array {
+  const { width: w, height: h } = valid;
+  const out = new Float32Array(lw * lh).fill(1);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    if (valid.data[y * w + x]) continue;
+    out[Math.min(lh - 1, Math.floor((y * lh) / h)) * lw + Math.min(lw - 1, Math.floor((x * lw) / w))] = 0;
+  }
+  return out;
+}
+
+/** base + amount · high-pass(gen − base): the refinement's detail, the extrapolation's colours. */
+export function addDetail(base: FloatFrame, gen: FloatFrame, amount: number, radius: number): FloatFrame {
+  const { width: w, height: h, channels: c } = base;
+  const n = w * h;
+  const diff = new Float32Array(n * c);
+  for (let i = 0; i < n * c; i++) diff[i] = gen.data[i] - base.data[i];
+  const low = boxBlur(diff, w, h, c, radius);
+  const out = new Float32Array(n * c);
+  for (let i = 0; i < n * c; i++) out[i] = base.data[i] + amount * (diff[i] - low[i]);
+  return { width: w, height: h, channels: c, data: out };
+}
+
+function boxBlur(src: Float32Array, w: number, h: number, c: number, r: number): Float32Array {
+  const pass = (a: Float32Array, horizontal: boolean): Float32Array => {
+    const out = new Float32Array(a.length);
+    const len = horizontal ? w : h, lines = horizontal ? h : w;
+    for (let l = 0; l < lines; l++) for (let k = 0; k < c; k++) {
+      const at = (i: number) => ((horizontal ? l * w + i : i * w + l) * c + k);
+      let acc = 0;
+      for (let i = -r; i <= r; i++) acc += a[at(Math.min(len - 1, Math.max(0, i)))];
+      for (let i = 0; i < len; i++) {
+        out[at(i)] = acc / (2 * r + 1);
+        acc += a[at(Math.min(len - 1, i + r + 1))] - a[at(Math.max(0, i - r))];
+      }
+    }
+    return out;
+  };
+  return pass(pass(src, true), false);
+}
+
+function parseAspect(a: string): number {
+  const [w, h] = a.split(':').map(Number);
+  return w / h;
+}
+
+async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResult> {
+  const started = performance.now();
+  const { request, signal } = ctx;
+  const p = request.params;
+  const info = await probeMedia(request.source.path, { maxPixels: ctx.env.maxPixels, signal });
+  const range = resolveRange(info, request.source.in, request.source.out);
+  const anchor = p.anchor as Anchor;
+  const placement = p.size ? canvasForSize(info.width, info.height, p.size.width, p.size.height, anchor) : canvasForAspect(info.width, info.height, parseAspect(p.aspect!), anchor);
+  if (placement.width * placement.height > ctx.env.maxPixels) throw new StudioError('E_MEDIA_TOO_LARGE', `The extended frame ${placement.width}x${placement.height} is above the configured pixel limit.`);
+  const total = range.out - range.in;
+  const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, width: placement.width, height: placement.height, channels: 3, signal });
+  const metrics: Record<string, number> = {
+    frames: total, width: placement.width, height: placement.height, offsetX: placement.x, offsetY: placement.y,
+    newAreaFraction: 1 - (info.width * info.height) / (placement.width * placement.height), resumedFrames: total - writer.missing().length,
+  };
+  const seed = request.seed ?? DEFAULT_SEED;
+  const keys = new KeyframeGenerator(model, {
+    prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: 1, guidance: p.guidance, scheduler: 'dpm++2m-karras',
+    feather: 4, maskDilation: 2, resolution: MODEL_RESOLUTION, fuseSteps: 0, fuseStrength: 0,
+  }, join(ctx.workDir, 'outpaint-keys'), signal, ctx.progress);
+  const sourceHashes: { first?: string; last?: string } = {};
+  try {
+    if (writer.missing().length > 0) {
+      const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
+      const canvas = new Map<number, { frame: FloatFrame; hole: Mask }>();
+      const onCanvas = async (i: number) => {
+        let c = canvas.get(i);
+        if (!c) {
+          const f = await reader.get(range.in + i);
+          if (i === 0) sourceHashes.first = frameHash(f);
+          if (i === total - 1) sourceHashes.last = frameHash(f);
+          c = toCanvas(f, placement);
+          canvas.clear();
+          canvas.set(i, c);
+        }
+        return c;
+      };
+      try {
+        const summary = await completeWithDiffusion(
+          { length: total, frame: async (i) => (await onCanvas(i)).frame, hole: async (i) => (await onCanvas(i)).hole },
+          {
+            keyframe: (i, image, residual) => keys.generate(range.in + i, image, residual),
+            pool: sharedFlowPool(), signal, seed,
+            onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
+          },
+          async (i, f) => {
+            if (signal.aborted) throw new StudioError('E_CANCELLED');
+            const index = range.in + i;
+            if (!writer.has(index)) await writer.write(index, f);
+            ctx.progress({ phase: 'extend', done: i + 1, total, ...(i % 12 === 0 ? { preview: f } : {}) });
+          },
+        );
+        metrics.unseenPixels = summary.unseenPixels;
+        metrics.keyframes = summary.keyframes.length;
+        metrics.windows = summary.windows;
+      } finally {
+        await reader.close();
+      }
+    }
+    if (signal.aborted) throw new StudioError('E_CANCELLED');
+    metrics.unetCalls = model.pipeline.unetCalls;
+    metrics.unetCallsPerFrame = model.pipeline.unetCalls / total;
+    metrics.unetCallsRelative = model.pipeline.unetCalls / (total * p.steps);
+    metrics.keyframesGenerated = keys.generated;
+    metrics.keyframesReused = keys.reused;
+    ctx.progress({ phase: 'encode', done: total, total });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const outputs = await writer.finalize({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes });
+    return { outputs, metrics };
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    throw e;
+  }
+}
