@@ -229,6 +229,11 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
       const rig = (await panelState()).settings.relight.rig;
       assert.deepEqual([rig.preset, rig.azimuth, rig.elevation, rig.rim], [null, -50, 30, true], 'arrows turn and raise the key light');
       assert.equal(await page.locator('[data-key=light-disc]').getAttribute('aria-valuetext'), 'azimuth -50 degrees, elevation 30 degrees');
+      // Sliders show the value they hold (a range input snaps a value set before its step).
+      assert.equal(await page.locator('[data-key=relight-strength]').inputValue(), '1');
+      await page.click('[data-key=tab-extend]').catch(() => undefined);
+      if (tasks.includes('extend')) assert.equal(await page.locator('[data-key=extend-strength]').inputValue(), '0.35');
+      await page.click('[data-key=tab-relight]');
       await shot(page, 'relight');
       // Tabs are an ARIA tablist: arrows move the selection and the focus.
       await page.focus('[data-key=tab-relight]');

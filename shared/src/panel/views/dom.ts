@@ -9,13 +9,14 @@ export type Attrs = Record<string, string | number | boolean | null | undefined 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
+    if (v === null || v === undefined || v === false || k === 'value') continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
-    else if (k === 'value' && 'value' in el) (el as unknown as HTMLInputElement).value = String(v);
     else if (k === 'checked' && 'checked' in el) (el as unknown as HTMLInputElement).checked = Boolean(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
+  // The value last: a range input clamps and snaps it to min/max/step, and a select needs its options.
+  if (attrs.value !== undefined && attrs.value !== null && 'value' in el) (el as unknown as HTMLInputElement).value = String(attrs.value);
   return el;
 }
 
