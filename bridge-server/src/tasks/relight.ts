@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
 import { DiffusionPipeline, DiffusionRuntime, type ExecutionProvider } from '../diffusion/index.js';
 import { maskFromFrame, maskToFrame, trackMask } from '../temporal/index.js';
@@ -13,6 +13,7 @@ import {
   KeyframeRatioChain, resizeFrame, resolveLighting, rigPrompt, scaleFrame, snapMatte, SubjectSegmenter, temporalEnginePort,
   type RatioMap, type ResolvedLighting,
 } from '../relight/index.js';
+import { resolveModelDir } from './diffusion-model.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 
 type RelightRequest = RequestOf<'relight'>;
@@ -159,7 +160,7 @@ async function runClassical(job: Job, lighting: ResolvedLighting): Promise<void>
 
 async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): Promise<void> {
   const { ctx } = job;
-  const dir = modelDir(ctx.request.model as string, ctx.env.modelsDir);
+  const dir = resolveModelDir(ctx.request.model as string, ctx.env.modelsDir);
   const providers = ctx.env.executionProviders.filter((p): p is ExecutionProvider => (EXECUTION_PROVIDERS as readonly string[]).includes(p));
   // A worker thread runs the sessions, so progress and cancel stay responsive during UNet calls.
   const runtime = new DiffusionRuntime({ mode: 'worker', providers: providers.length ? providers : ['cpu'] });
@@ -258,14 +259,6 @@ async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undef
   metrics.keyframesPerFrame = keys.length / total;
   metrics.unetCalls = pipeline.unetCalls;
   metrics.unetCallsPerFrame = pipeline.unetCalls / Math.max(1, relit);
-}
-
-/** An installed model name (folder under modelsDir) or a model folder path. */
-function modelDir(model: string, modelsDir: string): string {
-  const candidates = isAbsolute(model) || model.includes('/') || model.includes('\\') ? [model] : [join(modelsDir, model), model];
-  const hit = candidates.find((p) => existsSync(p));
-  if (!hit) throw new StudioError('E_MODEL_MISSING', `model "${model}" is not installed (looked in ${candidates.join(', ')})`, { model });
-  return hit;
 }
 
 async function readRatio(path: string, width: number, height: number): Promise<RatioMap | undefined> {
