@@ -232,7 +232,12 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
       // Sliders show the value they hold (a range input snaps a value set before its step).
       assert.equal(await page.locator('[data-key=relight-strength]').inputValue(), '1');
       await page.click('[data-key=tab-extend]').catch(() => undefined);
-      if (tasks.includes('extend')) assert.equal(await page.locator('[data-key=extend-strength]').inputValue(), '0.35');
+      if (tasks.includes('extend')) {
+        assert.equal(await page.locator('[data-key=extend-strength]').inputValue(), '0.35');
+        await page.selectOption('[data-key=extend-mode]', 'spatial');
+        await page.waitForSelector('[data-key=extend-aspect]');
+        await shot(page, 'extend');
+      }
       await page.click('[data-key=tab-relight]');
       await shot(page, 'relight');
       // Tabs are an ARIA tablist: arrows move the selection and the focus.

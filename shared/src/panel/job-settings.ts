@@ -37,7 +37,7 @@ export function defaultSettings(seed = 1234): JobSettings {
     placeAbove: true,
     format: 'prores',
     inpaint: { strength: 1, keyframeSpacing: 12, feather: 2, dilate: 4 },
-    extend: { mode: 'temporal', frames: 24, direction: 'after', aspect: '16:9', anchor: 'center', strength: 0.35, keyframeSpacing: 12 },
+    extend: { mode: 'temporal', frames: 24, direction: 'after', aspect: '2.39:1', anchor: 'center', strength: 0.35, keyframeSpacing: 12 },
     relight: { rig: defaultRig(), background: 'relight', strength: 1, keyframeSpacing: 12 },
   };
 }

@@ -91,7 +91,7 @@ export function settingsView(panel: Panel, s: PanelState): HTMLElement {
   } else if (task === 'extend') {
     const p = st.extend;
     parts.push(h('div', { class: 'ss-row ss-wrap' },
-      field('Extend', select('extend-mode', p.mode, [{ value: 'temporal', label: 'In time (new frames)' }, { value: 'spatial', label: 'In space (new aspect)' }], 'Extend mode', (v) => panel.updateTaskSettings('extend', { mode: v }))),
+      field('Extend', select('extend-mode', p.mode, [{ value: 'temporal', label: 'In time' }, { value: 'spatial', label: 'In space' }], 'Extend mode', (v) => panel.updateTaskSettings('extend', { mode: v }))),
       ...(p.mode === 'temporal'
         ? [
             field('Frames', numberInput('extend-frames', p.frames, { min: 1, max: 10000, label: 'New frames' }, (v) => panel.updateTaskSettings('extend', { frames: v }))),
