@@ -7,7 +7,7 @@ export { BridgeHttp, type FetchLike } from './bridge-http.js';
 export { createStore, type Store } from './store.js';
 export { createMemoryStorage, TOKEN_KEY, type PanelStorage } from './storage.js';
 export { describeError, describeAny, START_COMMAND, type PlainError } from './error-text.js';
-export { defaultSettings, availableTabs, modelsFor, buildJobRequest, randomSeed, taskUsesMask, TASK_TABS, type JobSettings } from './job-settings.js';
+export { defaultSettings, availableTabs, canAutoMatte, modelsFor, buildJobRequest, randomSeed, taskUsesMask, TASK_TABS, type JobSettings } from './job-settings.js';
 export { LIGHT_PRESETS, defaultRig, applyPreset, editRig, rigToSpec, rigToPickerPoint, pickerPointToDirection, type LightRig, type LightPreset } from './light-rig.js';
 export * as maskModel from './mask-model.js';
 export type { MaskState, MaskTool, Point } from './mask-model.js';

@@ -24,7 +24,14 @@ export interface JobSettings {
     strength: number;
     keyframeSpacing: number;
   };
-  relight: { rig: LightRig; background: 'keep' | 'dim' | 'relight'; strength: number; keyframeSpacing: number };
+  relight: {
+    rig: LightRig;
+    background: 'keep' | 'dim' | 'relight';
+    strength: number;
+    keyframeSpacing: number;
+    /** Let the bridge find the subject (needs an installed segmentation model) when no mask is painted. */
+    autoMatte: boolean;
+  };
 }
 
 export function defaultSettings(seed = 1234): JobSettings {
@@ -38,7 +45,7 @@ export function defaultSettings(seed = 1234): JobSettings {
     format: 'prores',
     inpaint: { strength: 1, keyframeSpacing: 12, feather: 2, dilate: 4 },
     extend: { mode: 'temporal', frames: 24, direction: 'after', aspect: '2.39:1', anchor: 'center', strength: 0.35, keyframeSpacing: 12 },
-    relight: { rig: defaultRig(), background: 'relight', strength: 1, keyframeSpacing: 12 },
+    relight: { rig: defaultRig(), background: 'relight', strength: 1, keyframeSpacing: 12, autoMatte: false },
   };
 }
 
@@ -69,6 +76,11 @@ const MODEL_KINDS: Record<TaskName, ModelInfo['kind'][]> = {
 export function modelsFor(caps: Capabilities | null, task: TaskName): ModelInfo[] {
   if (!caps) return [];
   return caps.models.filter((m) => m.installed && MODEL_KINDS[task].includes(m.kind));
+}
+
+/** Can the bridge find a subject matte by itself (an installed segmentation model)? */
+export function canAutoMatte(caps: Capabilities | null): boolean {
+  return Boolean(caps?.models.some((m) => m.installed && m.kind === 'segmentation'));
 }
 
 /** Does this task take a painted mask? (Relight's matte is optional.) */
@@ -135,7 +147,13 @@ export function buildJobRequest({ task, settings, selection, host, mask, seed }:
         task,
         ...base,
         ...(mask ? { mask } : {}),
-        params: { ...(prompt ? {} : { light: rigToSpec(r.rig) }), background: r.background, strength: r.strength, keyframeSpacing: r.keyframeSpacing },
+        params: {
+          ...(prompt ? {} : { light: rigToSpec(r.rig) }),
+          background: r.background,
+          strength: r.strength,
+          keyframeSpacing: r.keyframeSpacing,
+          ...(r.autoMatte && !mask ? { autoMatte: true } : {}),
+        },
       };
       break;
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseJobRequest, serverMessage } from '../../src/index.js';
-import { createMemoryStorage, createPanel, START_COMMAND, TOKEN_KEY, type PanelStorage } from '../../src/panel/index.js';
+import { canAutoMatte, createMemoryStorage, createPanel, START_COMMAND, TOKEN_KEY, type PanelStorage } from '../../src/panel/index.js';
 import { CAPS, FakeBridge, ManualTimers, MemoryHost, settle } from './fakes.js';
 
 function setup(opts: { storage?: PanelStorage; bridge?: FakeBridge; host?: MemoryHost } = {}) {
@@ -109,6 +109,8 @@ test('tabs follow the tasks the bridge reports; the model picker lists installed
   assert.equal(panel.store.get().settings.engine, 'classical', 'relight here only offers classical');
   panel.setTab('extend');
   assert.equal(panel.store.get().tab, 'relight', 'a task the bridge did not report cannot be chosen');
+  assert.equal(canAutoMatte(s.capabilities), false);
+  assert.equal(canAutoMatte({ ...s.capabilities!, models: [...s.capabilities!.models, { name: 'selfie', kind: 'segmentation', path: '/m/selfie', installed: true }] }), true);
   panel.dispose();
 });
 
@@ -380,14 +382,20 @@ test('extend and relight requests carry their key settings', async () => {
   panel.setLightPreset('overcast');
   await panel.generate();
   panel.updateSettings({ prompt: 'warm light from the left' });
+  panel.updateTaskSettings('relight', { autoMatte: true });
   await panel.generate();
-  const [t, sp, rl, rp] = bridge.submitted().map((m) => m.request);
+  panel.mask.stamp([0.5, 0.5]);
+  await panel.generate();
+  const [t, sp, rl, rp, rm] = bridge.submitted().map((m) => m.request);
   assert.equal(t!.task, 'extend');
   assert.deepEqual(t!.task === 'extend' && [t!.params.mode, t!.params.frames, t!.params.direction, t!.mask], ['temporal', 12, 'before', undefined]);
   assert.deepEqual(sp!.task === 'extend' && [sp!.params.mode, sp!.params.aspect, sp!.params.anchor, sp!.params.frames], ['spatial', '2.39:1', 'top', undefined]);
   assert.equal(rl!.task === 'relight' && rl!.params.light, 'preset:overcast');
   assert.equal(rp!.task === 'relight' && rp!.params.light, undefined, 'a lighting prompt replaces the rig');
   assert.equal(rp!.prompt, 'warm light from the left');
+  assert.equal(rp!.task === 'relight' && rp!.params.autoMatte, true, 'automatic matte without a painted mask');
+  assert.equal(rm!.task === 'relight' && rm!.params.autoMatte, false, 'a painted subject mask wins over the automatic matte');
+  assert.equal(rm!.mask?.kind, 'shapes');
   panel.dispose();
 });
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { OutputFormat } from '../../protocol/index.js';
 import type { Panel, PanelState } from '../panel.js';
-import { availableTabs, taskUsesMask } from '../job-settings.js';
+import { availableTabs, canAutoMatte, taskUsesMask } from '../job-settings.js';
 import { button, field, h, numberInput, rangeInput, select } from './dom.js';
 import { lightPicker } from './light-picker-view.js';
 
@@ -111,6 +111,9 @@ export function settingsView(panel: Panel, s: PanelState): HTMLElement {
       field('Background', select('relight-bg', p.background, [{ value: 'relight', label: 'Relight' }, { value: 'dim', label: 'Dim' }, { value: 'keep', label: 'Keep' }], 'Background outside the mask', (v) => panel.updateTaskSettings('relight', { background: v }))),
       field(`Strength ${p.strength.toFixed(2)}`, rangeInput('relight-strength', p.strength, { min: 0, max: 2, step: 0.05, label: 'Strength' }, (v) => panel.updateTaskSettings('relight', { strength: v }))),
       field('Keyframe spacing', numberInput('relight-kf', p.keyframeSpacing, { min: 1, max: 1000, label: 'Keyframe spacing in frames' }, (v) => panel.updateTaskSettings('relight', { keyframeSpacing: v }))),
+      canAutoMatte(s.capabilities)
+        ? h('label', { class: 'ss-inline' }, h('input', { type: 'checkbox', 'data-key': 'relight-automatte', checked: p.autoMatte, onchange: (e: Event) => panel.updateTaskSettings('relight', { autoMatte: (e.target as HTMLInputElement).checked }) }), 'Find the subject automatically (when no mask is painted)')
+        : null,
     ));
   }
 
