@@ -1,6 +1,7 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import { completeFlow, holeOnFlowGrid } from './flow-completion.js';
+import { fbConsistency } from './consistency.js';
 import { flowBetween, flowInput, workingSize, type FlowOptions } from './flow.js';
 import type { FlowJob, FlowPool } from './flow-pool.js';
 import { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
@@ -99,9 +100,18 @@ export function completeWindow(win: CompletionWindow): { frames: FloatFrame[]; s
   const fw = win.fwd[0] ?? null;
   const flowScale = fw ? fw.width / w : 1;
   // 1. flow completion (F_{t→t+1} unknown in hole_t, F_{t+1→t} unknown in hole_{t+1})
+  // Flow is also re-interpolated where it fails the forward–backward check: next to a hole the
+  // estimate is often garbage (occlusion by the removed object, patches matching into the hole),
+  // and a chain through such a pixel would pull the wrong content.
   const gridHoles = fw ? win.holes.map((m) => holeOnFlowGrid(m, fw.width, fw.height)) : [];
-  const fwdC = win.fwd.map((f, t) => completeFlow(f, gridHoles[t]));
-  const bwdC = win.bwd.map((f, t) => completeFlow(f, gridHoles[t + 1]));
+  const unknownFor = (f: FlowField, g: FlowField, hole: Mask): Mask => {
+    const { valid } = fbConsistency(f, g);
+    const bad = createMask(f.width, f.height);
+    for (let i = 0; i < bad.data.length; i++) bad.data[i] = valid.data[i] ? 0 : 1;
+    return orMasks(hole, dilateMask(bad, 1));
+  };
+  const fwdC = win.fwd.map((f, t) => completeFlow(f, unknownFor(f, win.bwd[t], gridHoles[t])));
+  const bwdC = win.bwd.map((f, t) => completeFlow(f, unknownFor(f, win.fwd[t], gridHoles[t + 1])));
   // 2–4. propagate; synthesise a keyframe where nothing is visible; repeat
   let holes: Mask[] = win.holes.map((m) => ({ width: m.width, height: m.height, data: new Uint8Array(m.data) }));
   const synthetic = win.synthetic ? win.synthetic.map((m) => (m ? { width: m.width, height: m.height, data: new Uint8Array(m.data) } : null)) : new Array<Mask | null>(T).fill(null);
@@ -183,6 +193,8 @@ export interface CompletionSummary {
   propagatedPixels: number;
   synthesisedKeyframes: number;
   smoothFilledPixels: number;
+  /** First emitted frame of every window after the first (where a colour jump would show). */
+  windowJoins: number[];
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -217,7 +229,7 @@ export async function completeVideo(
   const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
   const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
   const outputs = new Map<number, FloatFrame>();
-  const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0 };
+  const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0, windowJoins: [] };
   let emitted = 0, flowsDone = 0;
   let s = 0;
   while (emitted < N) {
@@ -260,6 +272,7 @@ export async function completeVideo(
     summary.synthesisedKeyframes += stats.synthesisedKeyframes.length;
     summary.smoothFilledPixels += stats.smoothFilledPixels;
     const emitEnd = e === N ? N : Math.max(emitted + 1, e - L);
+    if (emitted > 0) summary.windowJoins.push(emitted);
     for (let i = emitted; i < emitEnd; i++) {
       checkAbort(opts.signal);
       const f = done[i - s];

@@ -1,0 +1,372 @@
+/**
+ * Temporal engine benchmark (issue 4): video completion quality against ground truth and against
+ * per-frame OpenCV Telea inpainting, flicker (E_warp, flows from OpenCV DIS on the ground truth),
+ * colour continuity across processing windows, flow speed/accuracy against OpenCV DIS MEDIUM on
+ * 1080p pairs, completion throughput at 1080p, and peak memory for short vs long clips.
+ *
+ * Scale with env vars (defaults in brackets):
+ *   TEMPORAL_BENCH_BMX_FRAMES [80]      frames of bmx-trees used
+ *   TEMPORAL_BENCH_PLACEMENTS [3]       stationary mask placements on bmx-trees
+ *   TEMPORAL_BENCH_SCENE_FRAMES [24]    sample-scene frames (320x180)
+ *   TEMPORAL_BENCH_HD_PAIRS [2]         1080p flow pairs
+ *   TEMPORAL_BENCH_HD_FRAMES [6]        1080p completion frames
+ *   TEMPORAL_BENCH_MEM_FRAMES [100,1000] memory probe clip lengths (at 160x90)
+ *   TEMPORAL_BENCH_SKIP                 comma list of sections to skip: scene,bmx,flow,fps,memory
+ * OpenCV comes from Debian's python3-opencv (installed here with apt-get when missing and
+ * possible); without it the baselines are skipped and E_warp uses the project's own flow (said so).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { decodePng, readFrames, renderSampleScene } from '../src/media/index.js';
+import {
+  completeVideo, computeFlow, createMask, dilateMask, DIS_MEDIUM, DIS_QUALITY, flowBetween, flowInput, maskFromFrame, psnr, ssim, warpingError,
+  type FlowField, type Mask, type WarpPairFlows,
+} from '../src/temporal/index.js';
+
+const run$ = promisify(execFile);
+const PY = '/usr/bin/python3';
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+const skip = new Set((process.env.TEMPORAL_BENCH_SKIP ?? '').split(',').filter(Boolean));
+
+const PY_HELPER = String.raw`
+import sys, json, time
+import numpy as np, cv2
+cmd = sys.argv[1]
+if len(sys.argv) > 3: cv2.setNumThreads(int(sys.argv[3]))
+if cmd == 'telea':
+    total = 0.0
+    for line in open(sys.argv[2]):
+        a, m, o = line.rstrip('\n').split('\t')
+        img = cv2.imread(a, cv2.IMREAD_COLOR); mk = cv2.imread(m, cv2.IMREAD_GRAYSCALE)
+        t = time.perf_counter(); r = cv2.inpaint(img, ((mk > 0) * 255).astype(np.uint8), 5, cv2.INPAINT_TELEA); total += time.perf_counter() - t
+        cv2.imwrite(o, r)
+    print(json.dumps({'seconds': total}))
+elif cmd == 'dis':
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    total = 0.0
+    for line in open(sys.argv[2]):
+        a, b, o = line.rstrip('\n').split('\t')
+        A = cv2.imread(a, cv2.IMREAD_GRAYSCALE); B = cv2.imread(b, cv2.IMREAD_GRAYSCALE)
+        t = time.perf_counter(); f = dis.calc(A, B, None); total += time.perf_counter() - t
+        np.ascontiguousarray(f, dtype=np.float32).tofile(o)
+    print(json.dumps({'seconds': total}))
+`;
+
+async function haveOpenCv(): Promise<boolean> {
+  const ok = async () => { try { await run$(PY, ['-c', 'import cv2']); return true; } catch { return false; } };
+  if (!existsSync(PY)) return false;
+  if (await ok()) return true;
+  console.log('  python3-opencv missing: trying apt-get install -y python3-opencv …');
+  try {
+    await run$('apt-get', ['install', '-y', 'python3-opencv'], { timeout: 600_000, maxBuffer: 64 << 20 });
+  } catch {
+    try {
+      await run$('apt-get', ['update'], { timeout: 300_000, maxBuffer: 64 << 20 });
+      await run$('apt-get', ['install', '-y', 'python3-opencv'], { timeout: 600_000, maxBuffer: 64 << 20 });
+    } catch (e) {
+      console.log(`  apt-get failed (${(e as Error).message.split('\n')[0]}); OpenCV baselines skipped`);
+    }
+  }
+  return ok();
+}
+
+async function py(dir: string, cmd: string, lines: string[], threads?: number): Promise<{ seconds: number }> {
+  const script = join(dir, 'cv_helper.py');
+  if (!existsSync(script)) await writeFile(script, PY_HELPER);
+  const list = join(dir, `${cmd}-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(list, lines.join('\n') + '\n');
+  const { stdout } = await run$(PY, [script, cmd, list, ...(threads ? [String(threads)] : [])], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+async function writePng8(f: FloatFrame, path: string): Promise<void> {
+  const n = f.width * f.height, c = f.channels;
+  const b = Buffer.alloc(n * 3);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) b[i * 3 + k] = Math.max(0, Math.min(255, Math.round(f.data[i * c + Math.min(k, c - 1)] * 255)));
+  await sharp(b, { raw: { width: f.width, height: f.height, channels: 3 } }).png({ compressionLevel: 1 }).toFile(path);
+}
+
+async function writeMaskPng(m: Mask, path: string): Promise<void> {
+  await sharp(Buffer.from(m.data.map((v) => (v ? 255 : 0))), { raw: { width: m.width, height: m.height, channels: 1 } }).png().toFile(path);
+}
+
+async function readImage(path: string): Promise<FloatFrame> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const d = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) d[i] = data[i] / 255;
+  return { width: info.width, height: info.height, channels: 3, data: d };
+}
+
+async function readFlowBin(path: string, w: number, h: number): Promise<FlowField> {
+  const buf = await readFile(path);
+  const f = new Float32Array(buf.buffer, buf.byteOffset, w * h * 2);
+  const u = new Float32Array(w * h), v = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) { u[i] = f[2 * i]; v[i] = f[2 * i + 1]; }
+  return { width: w, height: h, u, v };
+}
+
+/** Flows for E_warp on the ground truth: OpenCV DIS when available, else ours (flagged). */
+async function gtFlows(dir: string, gt: FloatFrame[], cv: boolean): Promise<WarpPairFlows[]> {
+  const { width: w, height: h } = gt[0];
+  if (!cv) {
+    const out: WarpPairFlows[] = [];
+    for (let t = 1; t < gt.length; t++) out.push({ back: computeFlow(gt[t], gt[t - 1]), fwd: computeFlow(gt[t - 1], gt[t]) });
+    return out;
+  }
+  const paths = await Promise.all(gt.map(async (f, t) => { const p = join(dir, `gt_${t}.png`); await writePng8(f, p); return p; }));
+  const lines: string[] = [];
+  for (let t = 1; t < gt.length; t++) lines.push(`${paths[t]}\t${paths[t - 1]}\t${join(dir, `b_${t}.bin`)}`, `${paths[t - 1]}\t${paths[t]}\t${join(dir, `f_${t}.bin`)}`);
+  await py(dir, 'dis', lines);
+  const out: WarpPairFlows[] = [];
+  for (let t = 1; t < gt.length; t++) out.push({ back: await readFlowBin(join(dir, `b_${t}.bin`), w, h), fwd: await readFlowBin(join(dir, `f_${t}.bin`), w, h) });
+  return out;
+}
+
+async function telea(dir: string, frames: FloatFrame[], holes: Mask[]): Promise<{ frames: FloatFrame[]; seconds: number }> {
+  const lines: string[] = [];
+  for (let t = 0; t < frames.length; t++) {
+    const a = join(dir, `tin_${t}.png`), m = join(dir, `tm_${t}.png`), o = join(dir, `tout_${t}.png`);
+    await writePng8(frames[t], a);
+    await writeMaskPng(holes[t], m);
+    lines.push(`${a}\t${m}\t${o}`);
+  }
+  const r = await py(dir, 'telea', lines);
+  const out: FloatFrame[] = [];
+  for (let t = 0; t < frames.length; t++) {
+    // keep the untouched pixels exact (8-bit PNG round trip only matters inside the hole)
+    const f = await readImage(join(dir, `tout_${t}.png`));
+    const d = new Float32Array(frames[t].data);
+    for (let i = 0; i < holes[t].data.length; i++) if (holes[t].data[i]) for (let k = 0; k < 3; k++) d[i * 3 + k] = f.data[i * 3 + k];
+    out.push({ ...frames[t], data: d });
+  }
+  return { frames: out, seconds: r.seconds };
+}
+
+interface Scores { psnrMask: number; psnrWhole: number; ssimMask: number; ssimWhole: number; ewarp: number; ewarpHole: number }
+
+function score(out: FloatFrame[], gt: FloatFrame[], masks: Mask[], holes: Mask[], flows: WarpPairFlows[]): Scores {
+  let pm = 0, pw = 0, sm = 0, sw = 0;
+  const T = out.length;
+  for (let t = 0; t < T; t++) {
+    pm += Math.min(100, psnr(out[t], gt[t], masks[t]));
+    pw += Math.min(100, psnr(out[t], gt[t]));
+    sm += ssim(out[t], gt[t], masks[t]);
+    sw += ssim(out[t], gt[t]);
+  }
+  return { psnrMask: pm / T, psnrWhole: pw / T, ssimMask: sm / T, ssimWhole: sw / T, ewarp: warpingError(out, flows), ewarpHole: warpingError(out, flows, holes) };
+}
+
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+function printScores(label: string, s: Scores, gtE: { ewarp: number; ewarpHole: number }): void {
+  console.log(`    ${label.padEnd(10)} PSNR mask ${fmt(s.psnrMask)} dB, whole ${fmt(s.psnrWhole)} dB | SSIM mask ${fmt(s.ssimMask, 4)}, whole ${fmt(s.ssimWhole, 4)} | E_warp whole ${s.ewarp.toExponential(3)} (x${fmt(s.ewarp / gtE.ewarp, 3)} of GT), hole ${s.ewarpHole.toExponential(3)} (x${fmt(s.ewarpHole / gtE.ewarpHole, 3)} of GT)`);
+}
+
+/** Mean fill colour per frame and the step at window joins vs the median step inside windows. */
+function windowDrift(out: FloatFrame[], holes: Mask[], joins: number[]): { joinMax: number; insideMedian: number } {
+  const means = out.map((f, t) => { let s = 0, n = 0; for (let i = 0; i < holes[t].data.length; i++) if (holes[t].data[i]) { s += f.data[i * 3] + f.data[i * 3 + 1] + f.data[i * 3 + 2]; n += 3; } return n ? s / n : 0; });
+  const steps = means.slice(1).map((m, i) => Math.abs(m - means[i]));
+  const joinSteps = joins.map((j) => steps[j - 1]).filter((x) => x !== undefined);
+  const inside = steps.filter((_, i) => !joins.includes(i + 1)).sort((a, b) => a - b);
+  return { joinMax: joinSteps.length ? Math.max(...joinSteps) : 0, insideMedian: inside.length ? inside[inside.length >> 1] : 0 };
+}
+
+async function completeAll(frames: FloatFrame[], masks: Mask[], dilate: number): Promise<{ out: FloatFrame[]; holes: Mask[]; seconds: number; joins: number[] }> {
+  const out: FloatFrame[] = [], holes: Mask[] = [];
+  const t0 = performance.now();
+  const sum = await completeVideo({ length: frames.length, frame: (i) => frames[i], mask: (i) => masks[i] }, { dilate }, (i, f, h) => { out[i] = f; holes[i] = h; });
+  return { out, holes, seconds: (performance.now() - t0) / 1000, joins: sum.windowJoins };
+}
+
+function blank(f: FloatFrame, m: Mask): FloatFrame {
+  const d = new Float32Array(f.data);
+  for (let i = 0; i < m.data.length; i++) if (m.data[i]) for (let k = 0; k < 3; k++) d[i * 3 + k] = 0;
+  return { ...f, data: d };
+}
+
+async function evaluate(label: string, dir: string, gt: FloatFrame[], input: FloatFrame[], masks: Mask[], cv: boolean, dilate = 4): Promise<Scores> {
+  const flows = await gtFlows(dir, gt, cv);
+  const gtE = { ewarp: warpingError(gt, flows), ewarpHole: warpingError(gt, flows, masks.map((m) => dilateMask(m, dilate))) };
+  const ours = await completeAll(input, masks, dilate);
+  const s = score(ours.out, gt, masks, ours.holes, flows);
+  console.log(`  ${label}: ${gt.length} frames ${gt[0].width}x${gt[0].height}, mask ${fmt((100 * masks.reduce((a, m) => a + m.data.reduce((x, y) => x + y, 0), 0)) / (masks.length * gt[0].width * gt[0].height), 1)} %, ours ${fmt(ours.seconds / gt.length, 3)} s/frame`);
+  console.log(`    ground truth E_warp whole ${gtE.ewarp.toExponential(3)}, hole ${gtE.ewarpHole.toExponential(3)}${cv ? ' (OpenCV DIS flows)' : ' (own flow: OpenCV unavailable, the engine grades itself)'}`);
+  printScores('ours', s, gtE);
+  const drift = windowDrift(ours.out, ours.holes, ours.joins);
+  if (ours.joins.length) console.log(`    window joins at ${ours.joins.join(',')}: largest fill-colour step at a join ${drift.joinMax.toExponential(2)} vs median step inside windows ${drift.insideMedian.toExponential(2)}`);
+  if (cv) {
+    const t = await telea(dir, input, ours.holes);
+    const b = score(t.frames, gt, masks, ours.holes, flows);
+    printScores('telea', b, gtE);
+    console.log(`    ours − telea: PSNR in mask ${fmt(s.psnrMask - b.psnrMask)} dB, whole ${fmt(s.psnrWhole - b.psnrWhole)} dB; in-hole flicker ratio ours/telea ${fmt(s.ewarpHole / b.ewarpHole, 3)}`);
+  }
+  return s;
+}
+
+async function sceneSection(dir: string, cv: boolean): Promise<void> {
+  const N = env('TEMPORAL_BENCH_SCENE_FRAMES', 24);
+  const sd = join(dir, 'scene');
+  const meta = await renderSampleScene({ dir: sd, width: 320, height: 180, frames: N });
+  const decode = async (p: string) => { const o: FloatFrame[] = []; for await (const { frame } of readFrames(join(sd, p), { channels: 3 })) o.push(frame); return o; };
+  const clip = await decode(meta.clip), clean = await decode(meta.clean);
+  const masks: Mask[] = [];
+  for (let t = 0; t < N; t++) masks.push(maskFromFrame({ ...decodeGrey(await readFile(join(sd, meta.mask, `${String(t).padStart(5, '0')}.png`))) }, 0));
+  await evaluate('sample scene (moving object, moving camera; truth = clean plate)', dir, clean, clip, masks, cv);
+}
+
+function decodeGrey(bytes: Uint8Array): FloatFrame {
+  const p = decodePng(bytes);
+  const d = new Float32Array(p.width * p.height);
+  const max = p.bitDepth === 16 ? 65535 : 255;
+  for (let i = 0; i < d.length; i++) d[i] = (p.samples[i * p.channels] as number) / max;
+  return { width: p.width, height: p.height, channels: 1, data: d };
+}
+
+async function bmxSection(dir: string, cv: boolean): Promise<void> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const seq = resolve(here, '..', '..', '..', 'shared', 'data', 'sequences', 'bmx-trees');
+  if (!existsSync(seq)) { console.log('  bmx-trees: ../shared/data absent, skipped'); return; }
+  const N = env('TEMPORAL_BENCH_BMX_FRAMES', 80);
+  const frames: FloatFrame[] = [];
+  for (let i = 0; i < N; i++) {
+    const p = join(seq, 'frames', `${String(i).padStart(5, '0')}.jpg`);
+    if (!existsSync(p)) break;
+    frames.push(await readImage(p));
+  }
+  const { width: W, height: H } = frames[0];
+  // fixed stationary ellipses of ~4 % of the frame, not tuned to the content
+  const places: [number, number][] = [[0.25, 0.3], [0.75, 0.3], [0.3, 0.75], [0.55, 0.5]].slice(0, env('TEMPORAL_BENCH_PLACEMENTS', 3)) as [number, number][];
+  const results: Scores[] = [];
+  for (const [px, py] of places) {
+    const m = createMask(W, H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (((x - px * W) / (0.13 * W)) ** 2 + ((y - py * H) / (0.1 * H)) ** 2 <= 1) m.data[y * W + x] = 1;
+    const masks = frames.map(() => m);
+    results.push(await evaluate(`bmx-trees, stationary mask at (${px}, ${py})`, join(dir), frames, frames.map((f) => blank(f, m)), masks, cv));
+  }
+  const mean = (k: keyof Scores) => results.reduce((a, r) => a + r[k], 0) / results.length;
+  console.log(`  bmx-trees mean over ${results.length} placements: whole-frame PSNR ${fmt(mean('psnrWhole'))} dB (target ≥ 33), in mask ${fmt(mean('psnrMask'))} dB, SSIM whole ${fmt(mean('ssimWhole'), 4)}`);
+}
+
+async function flowSection(dir: string, cv: boolean): Promise<void> {
+  const pairs = env('TEMPORAL_BENCH_HD_PAIRS', 2);
+  const sd = join(dir, 'hd');
+  const meta = await renderSampleScene({ dir: sd, width: 1920, height: 1080, frames: pairs + 1 });
+  const frames: FloatFrame[] = [];
+  for await (const { frame } of readFrames(join(sd, meta.clip), { channels: 3 })) frames.push(frame);
+  const motion = JSON.parse(await readFile(join(sd, meta.motion), 'utf8')).frames as { x: number; y: number }[];
+  const objMasks: Mask[] = [];
+  for (let t = 0; t <= pairs; t++) objMasks.push(dilateMask(maskFromFrame(decodeGrey(await readFile(join(sd, meta.mask, `${String(t).padStart(5, '0')}.png`))), 0), 8));
+  // endpoint error on the background (true flow = camera motion), borders excluded
+  const epe = (f: FlowField, t: number) => {
+    const gu = -(motion[t + 1].x - motion[t].x), gv = -(motion[t + 1].y - motion[t].y);
+    let s = 0, n = 0;
+    for (let y = 16; y < 1080 - 16; y += 2) for (let x = 16; x < 1920 - 16; x += 2) { const i = y * 1920 + x; if (objMasks[t].data[i]) continue; s += Math.hypot(f.u[i] - gu, f.v[i] - gv); n++; }
+    return s / n;
+  };
+  console.log(`  flow on ${pairs} sample-scene 1080p pairs (true background motion from the camera path)`);
+  let oursMedium = 0;
+  for (const [name, dis] of [['ours quality (960 working)', DIS_QUALITY], ['ours medium (960 working, stops at 1/2)', DIS_MEDIUM]] as const) {
+    let secs = 0, e = 0;
+    for (let t = 0; t < pairs; t++) {
+      const t0 = performance.now();
+      const A = flowInput(frames[t]), B = flowInput(frames[t + 1]);
+      const f = flowBetween(A, B, { dis });
+      const full = computeFlowUp(f);
+      secs += (performance.now() - t0) / 1000;
+      e += epe(full, t);
+    }
+    console.log(`    ${name.padEnd(40)} ${fmt((secs / pairs) * 1000, 0)} ms/pair (1 thread), EPE ${fmt(e / pairs, 3)} px`);
+    if (dis === DIS_MEDIUM) oursMedium = secs / pairs;
+  }
+  if (!cv) { console.log('    OpenCV DIS: unavailable, no baseline'); return; }
+  const paths = await Promise.all(frames.map(async (f, t) => { const p = join(dir, `hd_${t}.png`); await writePng8(f, p); return p; }));
+  for (const threads of [1, 0]) {
+    const lines: string[] = [];
+    for (let t = 0; t < pairs; t++) lines.push(`${paths[t]}\t${paths[t + 1]}\t${join(dir, `hd_${t}.bin`)}`);
+    const r = await py(dir, 'dis', lines, threads || undefined);
+    let e = 0;
+    for (let t = 0; t < pairs; t++) e += epe(await readFlowBin(join(dir, `hd_${t}.bin`), 1920, 1080), t);
+    console.log(`    OpenCV DIS MEDIUM (${threads === 1 ? '1 thread' : 'default threads'})`.padEnd(44) + ` ${fmt((r.seconds / pairs) * 1000, 0)} ms/pair, EPE ${fmt(e / pairs, 3)} px; time ratio ours-medium/DIS ${fmt(oursMedium / (r.seconds / pairs), 2)}`);
+  }
+}
+
+function computeFlowUp(f: FlowField): FlowField {
+  // flow was computed at the 960 working size: bring it to 1080p like computeFlow does
+  return f.width === 1920 ? f : resizeTo(f, 1920, 1080);
+}
+
+function resizeTo(f: FlowField, w: number, h: number): FlowField {
+  const u = new Float32Array(w * h), v = new Float32Array(w * h);
+  const sx = f.width / w, sy = f.height / h;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const fx = Math.min(f.width - 1, Math.max(0, (x + 0.5) * sx - 0.5)), fy = Math.min(f.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(f.width - 1, x0 + 1), y1 = Math.min(f.height - 1, y0 + 1), ax = fx - x0, ay = fy - y0;
+    const s = (a: Float32Array) => (a[y0 * f.width + x0] * (1 - ax) + a[y0 * f.width + x1] * ax) * (1 - ay) + (a[y1 * f.width + x0] * (1 - ax) + a[y1 * f.width + x1] * ax) * ay;
+    u[y * w + x] = s(f.u) / sx; v[y * w + x] = s(f.v) / sy;
+  }
+  return { width: w, height: h, u, v };
+}
+
+async function fpsSection(dir: string): Promise<void> {
+  const N = env('TEMPORAL_BENCH_HD_FRAMES', 6);
+  const sd = join(dir, 'hdfps');
+  const meta = await renderSampleScene({ dir: sd, width: 1920, height: 1080, frames: N });
+  const frames: FloatFrame[] = [];
+  for await (const { frame } of readFrames(join(sd, meta.clip), { channels: 3 })) frames.push(frame);
+  const m = createMask(1920, 1080);
+  for (let y = 0; y < 1080; y++) for (let x = 0; x < 1920; x++) if (((x - 1200) / 340) ** 2 + ((y - 500) / 190) ** 2 <= 1) m.data[y * 1920 + x] = 1; // ~10 %
+  const area = m.data.reduce((a, b) => a + b, 0) / (1920 * 1080);
+  const t0 = performance.now();
+  await completeVideo({ length: N, frame: (i) => frames[i], mask: () => m }, { dilate: 4 }, () => {});
+  const s = (performance.now() - t0) / 1000;
+  console.log(`  completion at 1080p, ${fmt(area * 100, 1)} % stationary mask, ${N} frames: ${fmt(N / s, 3)} fps (${fmt(s / N, 2)} s/frame; flows in this thread)`);
+}
+
+async function memorySection(): Promise<void> {
+  const lengths = (process.env.TEMPORAL_BENCH_MEM_FRAMES ?? '100,1000').split(',').map(Number);
+  const url = new URL('../src/temporal/index.ts', import.meta.url).href;
+  const code = `
+    const T = await import(${JSON.stringify(url)});
+    const N = Number(process.argv[1]); const W = 160, H = 90;
+    const m = T.createMask(W, H); for (let y = 30; y < 60; y++) for (let x = 60; x < 100; x++) m.data[y * W + x] = 1;
+    const frame = (t) => { const d = new Float32Array(W * H * 3); for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let k = 0; k < 3; k++) d[(y * W + x) * 3 + k] = 0.5 + 0.3 * Math.sin((x + 1.5 * t) * 0.2 + k) * Math.cos((y + 0.3 * t) * 0.17); return { width: W, height: H, channels: 3, data: d }; };
+    const t0 = performance.now();
+    await T.completeVideo({ length: N, frame, mask: () => m }, { dilate: 2 }, () => {});
+    console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, seconds: (performance.now() - t0) / 1000 }));`;
+  const res: { n: number; rss: number; s: number }[] = [];
+  for (const n of lengths) {
+    const out = await new Promise<string>((ok, fail) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let s = '';
+      c.stdout.on('data', (d) => (s += d));
+      c.on('exit', (code) => (code === 0 ? ok(s) : fail(new Error(`memory probe exited ${code}`))));
+    });
+    const j = JSON.parse(out.trim().split('\n').pop()!);
+    res.push({ n, rss: j.maxRssKiB / 1024, s: j.seconds });
+    console.log(`  memory: ${n} frames at 160x90 → peak RSS ${fmt(j.maxRssKiB / 1024, 1)} MiB (${fmt(j.seconds, 1)} s)`);
+  }
+  if (res.length >= 2) console.log(`  memory ratio ${res[res.length - 1].n} vs ${res[0].n} frames: x${fmt(res[res.length - 1].rss / res[0].rss, 3)} (target ≤ 1.2)`);
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ss-temporal-bench-'));
+  try {
+    console.log('temporal bench');
+    const cv = skip.has('scene') && skip.has('bmx') && skip.has('flow') ? false : await haveOpenCv();
+    console.log(`  OpenCV (python3-opencv): ${cv ? 'available' : 'not available'}`);
+    if (!skip.has('scene')) await sceneSection(dir, cv);
+    if (!skip.has('bmx')) await bmxSection(dir, cv);
+    if (!skip.has('flow')) await flowSection(dir, cv);
+    if (!skip.has('fps')) await fpsSection(dir);
+    if (!skip.has('memory')) await memorySection();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
