@@ -169,13 +169,13 @@ function printScores(label: string, s: Scores, gtE: { ewarp: number; ewarpHole: 
   console.log(`    ${label.padEnd(10)} PSNR mask ${fmt(s.psnrMask)} dB, whole ${fmt(s.psnrWhole)} dB | SSIM mask ${fmt(s.ssimMask, 4)}, whole ${fmt(s.ssimWhole, 4)} | E_warp whole ${s.ewarp.toExponential(3)} (x${fmt(s.ewarp / gtE.ewarp, 3)} of GT), hole ${s.ewarpHole.toExponential(3)} (x${fmt(s.ewarpHole / gtE.ewarpHole, 3)} of GT)`);
 }
 
-/** Mean fill colour per frame and the step at window joins vs the median step inside windows. */
-function windowDrift(out: FloatFrame[], holes: Mask[], joins: number[]): { joinMax: number; insideMedian: number } {
-  const means = out.map((f, t) => { let s = 0, n = 0; for (let i = 0; i < holes[t].data.length; i++) if (holes[t].data[i]) { s += f.data[i * 3] + f.data[i * 3 + 1] + f.data[i * 3 + 2]; n += 3; } return n ? s / n : 0; });
-  const steps = means.slice(1).map((m, i) => Math.abs(m - means[i]));
-  const joinSteps = joins.map((j) => steps[j - 1]).filter((x) => x !== undefined);
+/** Mean fill colour per frame; steps at window joins vs steps inside windows, and the truth's steps at the joins. */
+function windowDrift(out: FloatFrame[], gt: FloatFrame[], holes: Mask[], joins: number[]): { join: number[]; gtJoin: number[]; insideMedian: number; insideMax: number } {
+  const meanOf = (fs: FloatFrame[]) => fs.map((f, t) => { let s = 0, n = 0; for (let i = 0; i < holes[t].data.length; i++) if (holes[t].data[i]) { s += f.data[i * 3] + f.data[i * 3 + 1] + f.data[i * 3 + 2]; n += 3; } return n ? s / n : 0; });
+  const m = meanOf(out), g = meanOf(gt);
+  const steps = m.slice(1).map((x, i) => Math.abs(x - m[i]));
   const inside = steps.filter((_, i) => !joins.includes(i + 1)).sort((a, b) => a - b);
-  return { joinMax: joinSteps.length ? Math.max(...joinSteps) : 0, insideMedian: inside.length ? inside[inside.length >> 1] : 0 };
+  return { join: joins.map((j) => steps[j - 1]), gtJoin: joins.map((j) => Math.abs(g[j] - g[j - 1])), insideMedian: inside.length ? inside[inside.length >> 1] : 0, insideMax: inside.length ? inside[inside.length - 1] : 0 };
 }
 
 async function completeAll(frames: FloatFrame[], masks: Mask[], dilate: number): Promise<{ out: FloatFrame[]; holes: Mask[]; seconds: number; joins: number[] }> {
@@ -199,8 +199,10 @@ async function evaluate(label: string, dir: string, gt: FloatFrame[], input: Flo
   console.log(`  ${label}: ${gt.length} frames ${gt[0].width}x${gt[0].height}, mask ${fmt((100 * masks.reduce((a, m) => a + m.data.reduce((x, y) => x + y, 0), 0)) / (masks.length * gt[0].width * gt[0].height), 1)} %, ours ${fmt(ours.seconds / gt.length, 3)} s/frame`);
   console.log(`    ground truth E_warp whole ${gtE.ewarp.toExponential(3)}, hole ${gtE.ewarpHole.toExponential(3)}${cv ? ' (OpenCV DIS flows)' : ' (own flow: OpenCV unavailable, the engine grades itself)'}`);
   printScores('ours', s, gtE);
-  const drift = windowDrift(ours.out, ours.holes, ours.joins);
-  if (ours.joins.length) console.log(`    window joins at ${ours.joins.join(',')}: largest fill-colour step at a join ${drift.joinMax.toExponential(2)} vs median step inside windows ${drift.insideMedian.toExponential(2)}`);
+  const drift = windowDrift(ours.out, gt, ours.holes, ours.joins);
+  if (ours.joins.length) {
+    console.log(`    window joins at ${ours.joins.join(',')}: fill-colour step at each join ${drift.join.map((x) => x.toExponential(1)).join(' ')}; truth's step there ${drift.gtJoin.map((x) => x.toExponential(1)).join(' ')}; inside windows median ${drift.insideMedian.toExponential(1)}, max ${drift.insideMax.toExponential(1)}`);
+  }
   if (cv) {
     const t = await telea(dir, input, ours.holes);
     const b = score(t.frames, gt, masks, ours.holes, flows);

@@ -229,6 +229,7 @@ export async function completeVideo(
   const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
   const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
   const outputs = new Map<number, FloatFrame>();
+  const lookahead = new Map<number, FloatFrame>();
   const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0, windowJoins: [] };
   let emitted = 0, flowsDone = 0;
   let s = 0;
@@ -273,13 +274,26 @@ export async function completeVideo(
     summary.smoothFilledPixels += stats.smoothFilledPixels;
     const emitEnd = e === N ? N : Math.max(emitted + 1, e - L);
     if (emitted > 0) summary.windowJoins.push(emitted);
+    // The previous window also computed this window's first frames (its lookahead): cross-fade
+    // from its result to this one over that span, so a change of sources at a window join
+    // becomes a gradual transition instead of a jump. Only hole pixels are blended.
+    const fadeEnd = lookahead.size ? Math.max(...lookahead.keys()) + 1 : emitted;
     for (let i = emitted; i < emitEnd; i++) {
       checkAbort(opts.signal);
-      const f = done[i - s];
+      let f = done[i - s];
+      const prev = lookahead.get(i);
+      if (prev) {
+        const a = (i - emitted + 1) / (fadeEnd - emitted + 1);
+        const hm = holes.get(i)!.data, c = f.channels, d = new Float32Array(f.data);
+        for (let p = 0; p < hm.length; p++) if (hm[p]) for (let k = 0; k < c; k++) d[p * c + k] = (1 - a) * prev.data[p * c + k] + a * f.data[p * c + k];
+        f = { ...f, data: d };
+      }
       outputs.set(i, f);
       await emit(i, f, holes.get(i)!);
       opts.onProgress?.({ phase: 'complete', done: i + 1, total: N });
     }
+    lookahead.clear();
+    for (let i = emitEnd; i < e; i++) lookahead.set(i, done[i - s]);
     emitted = emitEnd;
     if (emitted >= N) break;
     s = Math.max(s + 1, emitted - O);
