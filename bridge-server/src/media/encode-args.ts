@@ -13,6 +13,8 @@ export interface EncodeSettings {
   firstFrame: number;
   /** h264 only: 8 (yuv420p, default) or 10 (yuv420p10le). */
   bitDepth?: number;
+  /** The source is RGB (PNG/TIFF/EXR movies, sequences): YUV outputs then use and tag BT.709. */
+  rgbSource?: boolean;
 }
 
 /** ffmpeg scale-filter matrix name for a source matrix (untagged → BT.601, ffmpeg's default). */
@@ -32,7 +34,9 @@ export function scaleMatrix(matrix: string | null): string {
  */
 export function videoEncodeArgs(format: OutputFormat, s: EncodeSettings, target: string): string[] {
   const sar = `${s.sampleAspect.num}/${s.sampleAspect.den}`;
-  const c = s.color;
+  // An RGB source has no YUV matrix ('gbr' or none) and is full range: YUV outputs get BT.709 at
+  // limited range (what ProRes/H.264 players assume), and say so.
+  const c = s.rgbSource || s.color.matrix === 'gbr' ? { ...s.color, matrix: 'bt709', range: 'tv' as const } : s.color;
   const tags: string[] = [];
   if (c.primaries) tags.push('-color_primaries', c.primaries);
   if (c.transfer) tags.push('-color_trc', c.transfer);
@@ -50,7 +54,7 @@ export function videoEncodeArgs(format: OutputFormat, s: EncodeSettings, target:
       args.push('-movflags', '+write_colr', '-f', 'mov', target);
       break;
     case 'prores4444':
-      args.push('-vf', toYuv, '-c:v', 'prores_ks', '-profile:v', '4', '-bits_per_mb', '4000', '-vendor', 'apl0', '-alpha_bits', '16', '-pix_fmt', s.channels === 4 ? 'yuva444p10le' : 'yuv444p10le', ...tags, '-color_range', yuvRange, ...tc);
+      args.push('-vf', toYuv, '-c:v', 'prores_ks', '-profile:v', '4', '-vendor', 'apl0', '-alpha_bits', '16', '-pix_fmt', s.channels === 4 ? 'yuva444p10le' : 'yuv444p10le', ...tags, '-color_range', yuvRange, ...tc);
       if (s.audio) args.push('-c:a', 'pcm_s24le');
       args.push('-movflags', '+write_colr', '-f', 'mov', target);
       break;

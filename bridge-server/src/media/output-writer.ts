@@ -5,6 +5,7 @@ import { link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from '
 import { dirname, join, resolve } from 'node:path';
 import { StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat } from '@synthetic-studio/shared';
 import { videoEncodeArgs } from './encode-args.js';
+import { isRgbPixFmt } from './pixel-formats.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
 import { frameToUint16, hashSamplesBE, hashUint16 } from './frame-quantize.js';
 import { clipStem, defaultOutputDir, formatExtension, nextVersionedName } from './output-naming.js';
@@ -178,7 +179,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       const dur = (frameCount * fps.den) / fps.num;
       args.push('-ss', t0.toFixed(6), '-t', dur.toFixed(6), '-i', ffmpegPath(info.path), '-map', '0:v:0', '-map', '1:a');
     } else args.push('-map', '0:v:0');
-    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio, firstFrame }, target)];
+    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio, firstFrame, rgbSource: isRgbPixFmt(info.pixFmt) }, target)];
   }
 
   // a cancelled job must not leave an encoder waiting on its stdin

@@ -35,3 +35,8 @@ export function pixFmtBitDepth(pixFmt: string): number {
   const m = /(?:p|gray|gbrap?)(9|10|12|14|16)(le|be)?$/.exec(pixFmt);
   return m ? Number(m[1]) : 8;
 }
+
+/** Packed or planar RGB(A) (no YUV matrix involved in decoding it). */
+export function isRgbPixFmt(pixFmt: string): boolean {
+  return /^(rgb|bgr|argb|abgr|0rgb|0bgr|gbr|pal8)/.test(pixFmt);
+}
