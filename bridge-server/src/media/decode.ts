@@ -74,8 +74,13 @@ export interface RawFrame {
  * loop or aborting the signal kills the decoder.
  */
 export async function* readRawFrames(path: string, opts: ReadFramesOptions & { byteOrder?: 'le' | 'be' } = {}): AsyncGenerator<RawFrame, void, undefined> {
-  const info = opts.info ?? (await probeMedia(path, { maxPixels: opts.maxPixels, signal: opts.signal }));
-  if (info.vfr && !opts.conformFps) throw new StudioError('E_MEDIA_VFR', vfrAdvice(info), { path });
+  const probed = opts.info ?? (await probeMedia(path, { maxPixels: opts.maxPixels, signal: opts.signal }));
+  if (probed.vfr && !opts.conformFps) throw new StudioError('E_MEDIA_VFR', vfrAdvice(probed), { path });
+  // Conforming (asked for explicitly) renumbers frames at the constant rate over the duration.
+  const conformRate = opts.conformFps === 'average' ? probed.fps : opts.conformFps;
+  const info = conformRate
+    ? { ...probed, fps: conformRate, vfr: false, frameCount: Math.max(1, Math.floor((probed.duration * conformRate.num) / conformRate.den + 1e-6)) }
+    : probed;
   const range = resolveRange(info, opts.in, opts.out);
   const channels = opts.channels ?? 3;
   const count = range.out - range.in;
@@ -83,7 +88,7 @@ export async function* readRawFrames(path: string, opts: ReadFramesOptions & { b
   const frameBytes = width * height * channels * 2;
   const { ffmpeg } = resolveFfmpeg();
   if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
-  const args = decodeArgs(info, range.in, count, channels, opts.conformFps);
+  const args = decodeArgs(probed, range.in, count, channels, conformRate);
   if (opts.byteOrder === 'be') args[args.length - 2] = channels === 4 ? 'rgba64be' : 'rgb48be';
   const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
@@ -122,7 +127,7 @@ export async function* readRawFrames(path: string, opts: ReadFramesOptions & { b
     const code = await exited;
     if (spawnError) throw new StudioError('E_FFMPEG', `Cannot start ffmpeg: ${spawnError.message}`);
     if (code !== 0) throw new StudioError('E_FFMPEG', `Decoding ${path} failed: ${stderrTail(stderr)}`, { path, stderr: stderrTail(stderr, 10) });
-    if (index < range.out) {
+    if (index < range.out && !(conformRate && index > range.in)) {
       throw new StudioError('E_MEDIA_CORRUPT', `${path}: decoded only ${index - range.in} of the ${count} frames in [${range.in}, ${range.out}); the file is truncated or damaged.`, { path, decoded: index - range.in, expected: count });
     }
   } finally {

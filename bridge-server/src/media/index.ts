@@ -1,24 +1,39 @@
 /**
  * Media layer: the only place that spawns ffmpeg or knows about codecs, pixel formats and
  * timecode tracks. Everything else sees FloatFrames ([0,1] interleaved float32) and exact rational
- * frame rates. Ranges are half-open [in, out) in SOURCE frame indices everywhere.
+ * frame rates. Ranges are half-open [in, out) in SOURCE frame indices everywhere. ffmpeg is always
+ * spawned with argument arrays (never a shell) and absolute paths (a name starting with `-` can
+ * never be read as an option).
  *
  * Public API (signatures):
- *   resolveFfmpeg(): FfmpegCapabilities                        which ffmpeg/ffprobe (env > config > newer system > npm), encoders, missing
- *   configureFfmpeg({ ffmpegPath?, ffprobePath? }): void        config-file paths (env vars still win)
- *   probeMedia(path, { maxPixels?, scanPackets?, signal? }): Promise<MediaInfo>
- *   resolveRange(info, in?, out?): FrameRange                  E_RANGE naming the numbers
- *   readFrames(path, { in?, out?, channels?: 3|4, info?, signal?, conformFps? }): AsyncGenerator<{ index, frame }>
+ *   resolveFfmpeg(): FfmpegCapabilities        { ffmpeg, ffprobe: {path, version, source: env|config|system|npm}, encoders: {prores, png, tiff, exr, h264}, missing[] }
+ *                                              precedence FFMPEG_PATH/FFPROBE_PATH > configureFfmpeg() > system on PATH (if not older) > npm
+ *   configureFfmpeg({ ffmpegPath?, ffprobePath? }): void
+ *   probeMedia(path, { maxPixels? = DEFAULT_MAX_PIXELS (8192*4320), scanPackets? = true, signal? }): Promise<MediaInfo>
+ *       E_MEDIA_MISSING | E_MEDIA_EMPTY | E_MEDIA_CORRUPT (truncated: no moov) | E_MEDIA_NO_VIDEO | E_MEDIA_STILL | E_MEDIA_TOO_LARGE | E_MEDIA_PIXFMT
+ *   resolveRange(info, in?, out?): FrameRange    E_RANGE naming the numbers
+ *   readFrames(path, { in?, out?, channels?: 3|4, info?, signal?, conformFps?: Rational|'average', maxPixels? }): AsyncGenerator<{ index, frame: FloatFrame }>
+ *       streaming (flat memory), frame-accurate seek, E_MEDIA_VFR unless conformFps is given
+ *   readRawFrames(path, { ...same, byteOrder?: 'le'|'be' }): AsyncGenerator<RawFrame>   16-bit samples, the lossless fast path (copy)
  *   readFrame(path, index, opts?): Promise<FloatFrame>
- *   readRawFrames(path, { ...same, byteOrder?: 'le'|'be' }): AsyncGenerator<RawFrame>   16-bit fast path (copy)
- *   toLinear(frame, transfer) / fromLinear(frame, transfer): FloatFrame     (srgb, bt709, bt1886, gamma22/24/28, linear; ffmpeg names ok)
+ *   toLinear(frame, transfer) / fromLinear(frame, transfer): FloatFrame   srgb, bt709 (=smpte170m, bt2020-10/12), bt1886, gamma22/24/28, linear; alpha untouched
  *   loadMask(spec: MaskSpec, { info, range, dilate?, feather?, signal? }): Promise<MaskSource>
- *   rasterizeShapes(shapes, width, height): FloatFrame          antialiased, normalised coords, erase supported
- *   dilateMask(mask, px): FloatFrame / featherMask(mask, px): FloatFrame     pure, single-channel
- *   readPngIndices(bytes): { width, height, indices, palette } palette PNG instance ids
- *   createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter>    has/missing/write/writeRaw/finalize/abort
- *   renderSampleScene(opts: SampleSceneOptions): Promise<SampleMeta>        deterministic scene + ground truth
- *   frameHash(frame): string                                    sha256 of the 16-bit quantised frame (sidecars)
+ *       MaskSource = { kind: 'per-frame', range, get(i): Promise<FloatFrame>, close() } | { kind: 'single', range, frame, mask, close() }
+ *       E_MASK_MISSING | E_MASK_SIZE | E_MASK_FRAMES | E_MASK_FPS | E_MASK_CHANNEL | E_MASK_EMPTY
+ *   rasterizeShapes(shapes, width, height): FloatFrame        antialiased, normalised coords, erase
+ *   dilateMask(mask, px) / featherMask(mask, px) / resizeMask(mask, w, h) / maskDistance(mask): pure, single channel
+ *   fitMaskToSource(mask, info, name): FloatFrame             scale only when the aspect matches, else E_MASK_SIZE
+ *   readPngIndices(bytes) / decodePng(bytes) / encodePng(samples, w, h, channels, 8|16)
+ *   createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter>
+ *       OutputWriter: firstFrame, frameCount, has(i), missing(), write(i, FloatFrame), writeRaw(i, bigEndian16), finalize(Provenance): Promise<JobOutput[]>, abort({ purge? })
+ *       formats: prores (422 HQ 10-bit; 4444 with alpha), prores4444, png16, tiff16 (numbered by source frame), exr (when ffmpeg can), h264 (.mp4 preview)
+ *       names <clip>_<task>_vNNN(.mov|.mp4|/) + <same>.json sidecar, beside the source by default
+ *   renderSampleScene({ dir, width=320, height=180, frames=24, fps=24/1, bitDepth=10, codec='prores'|'h264'|'png16', startTimecode?, seed? }): Promise<SampleMeta>
+ *       meta.json keys: clip, clean, mask, relit, frames, fps, width, height, motion, lights {a, b}, albedo, heightField, heightScale, ...
+ *   sampleCameraOffset(t): { x, y }; SAMPLE_LIGHT_A / SAMPLE_LIGHT_B
+ *   createStreamEncoder(opts): StreamEncoder                  raw 16-bit frames → any output format, no temp files
+ *   frameHash(frame) / hashSamplesBE(w, h, c, be): string      sha256 over big-endian 16-bit samples (sidecars)
+ *   writeFileAtomic(path, data, fsync = true)
  */
 export type { MediaInfo, ColorInfo, AudioStreamInfo, ProbeOptions, FrameRange, DecodedFrame, ReadFramesOptions, FfmpegBinary, FfmpegCapabilities } from './types.js';
 export type { MaskSource, LoadMaskOptions } from './mask-types.js';

@@ -84,8 +84,9 @@ export interface ReadFramesOptions {
   signal?: AbortSignal;
   /**
    * VFR sources are refused (E_MEDIA_VFR) unless this is set: then frames are conformed to
-   * `conformFps` (or the average rate) by ffmpeg's fps filter, which duplicates/drops to the
-   * constant rate — on explicit request only.
+   * `conformFps` (or the probed rate) by ffmpeg's fps filter, which duplicates/drops to the
+   * constant rate — on explicit request only. Frame indices then count at that rate over the
+   * clip's duration (floor(duration · fps) frames).
    */
   conformFps?: Rational | 'average';
   maxPixels?: number;
