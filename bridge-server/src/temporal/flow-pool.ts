@@ -31,8 +31,16 @@ export class FlowPool {
   private start(): void {
     if (this.workers.length > 0 || this.broken || this.size <= 0) return;
     try {
+      // an inherited --input-type (`node --input-type=module -e …`, as npm run bench starts) stops
+      // a worker from starting from a file, and its jobs would never answer: drop it
+      const execArgv: string[] = [];
+      for (let i = 0; i < process.execArgv.length; i++) {
+        const a = process.execArgv[i];
+        if (a === '--input-type') { i++; continue; }
+        if (!a.startsWith('--input-type=')) execArgv.push(a);
+      }
       for (let i = 0; i < this.size; i++) {
-        const w = new Worker(new URL('./flow-worker.mjs', import.meta.url));
+        const w = new Worker(new URL('./flow-worker.mjs', import.meta.url), { execArgv });
         w.on('message', (m: { id: number; flow?: FlowField; error?: string }) => {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
