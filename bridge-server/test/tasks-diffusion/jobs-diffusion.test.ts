@@ -102,6 +102,17 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, untouc
   const r2 = await runInpaint(context(req, 'rm2'));
   const frames2 = await outputFrames(r2.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(frames2[k], frames[k], `frame ${k} differs between two runs with the same seed`);
+  // cancel while frames are written; the resumed job reuses the persisted keyframe (no UNet call)
+  const ac = new AbortController();
+  const cut = context({ ...req, output: { format: 'png16', dir: join(root, 'out-remove-cut') } }, 'rm4', ac.signal);
+  cut.ctx.progress = (u) => { if (u.phase === 'fill' && u.total === N && u.done === 5) ac.abort(); };
+  await assert.rejects(runInpaint(cut), (e: unknown) => isStudioError(e) && e.code === 'E_CANCELLED');
+  const resumed = await runInpaint(context({ ...req, output: { format: 'png16', dir: join(root, 'out-remove-cut') } }, 'rm4'));
+  assert.ok(resumed.metrics.resumedFrames >= 4, `resumed ${resumed.metrics.resumedFrames}`);
+  assert.equal(resumed.metrics.unetCalls, 0, 'the keyframe is read back, not diffused again');
+  assert.equal(resumed.metrics.keyframesReused, r1.metrics.keyframes);
+  const framesR = await outputFrames(resumed.outputs[0].path);
+  for (let k = 0; k < N; k++) assert.deepEqual(framesR[k], frames[k], `frame ${k} differs after cancel + resume`);
   const r3 = await runInpaint(context({ ...req, seed: 8, output: { format: 'png16', dir: join(root, 'out-remove-8') } }, 'rm3'));
   const frames3 = await outputFrames(r3.outputs[0].path);
   assert.notDeepEqual(frames3[0], frames[0], 'another seed gives another fill');
