@@ -1,9 +1,10 @@
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom, type ContextWindow } from '../diffusion/index.js';
-import { createOutputWriter, frameHash, probeMedia, resolveRange, type MediaInfo } from '../media/index.js';
+import { deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom } from '../diffusion/index.js';
+import { createOutputWriter, frameHash, probeMedia, resolveRange, writeFileAtomic, type MediaInfo } from '../media/index.js';
 import {
-  canvasForAspect, canvasForSize, computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas,
+  canvasForAspect, canvasForSize, computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear,
   type Anchor, type FlowField, type Mask,
 } from '../temporal/index.js';
 import { completeWithDiffusion } from './diffusion-completion.js';
@@ -21,6 +22,8 @@ const DEFAULT_SEED = 1;
 const REFINE_RAMP = 4;
 /** Radius (px at 512 long side, scaled to the frame) below which refinement keeps the extrapolation's colours. */
 const DETAIL_RADIUS = 6;
+/** Share of the previous new frame's detail (warped by flow) kept in each new frame's detail. */
+const DETAIL_CARRY = 0.75;
 const NEED_TEMPORAL = 'an SD-1.5 model (img2img refinement of the new frames)';
 const NEED_SPATIAL = 'an inpainting model (SD-1.5 inpainting, or an SD-1.5 model for latent-blended inpainting)';
 
@@ -36,8 +39,10 @@ export function validateExtendDiffusion(request: ExtendRequest): void {
  * - temporal: the classical extrapolation (camera motion continued, disocclusions completed),
  *   then every new frame is refined by img2img at low strength with initial noise warped along
  *   the new frames' flow, so generated detail moves with the picture instead of smearing or
- *   flickering. Only the refinement's detail (above a small blur radius) is added, fading in over
- *   the first frames, so the seam to the source stays within its usual frame-to-frame change.
+ *   flickering. Only the refinement's detail (above a small blur radius) is added, mostly the
+ *   previous new frame's detail carried along the flow, fading in over the first frames, so the
+ *   seam to the source stays within its usual frame-to-frame change. Each frame's detail is
+ *   persisted in the work folder: a resumed job continues the chain without re-running the UNet.
  * - spatial: the range on the larger canvas; camera motion brings in what other frames saw, and
  *   the diffusion model invents the rest on keyframes that are then propagated.
  */
@@ -78,34 +83,47 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
     const tail = after ? await readSpan(info.path, info, range.out - tailLen, range.out, signal) : (await readSpan(info.path, info, range.in, range.in + tailLen, signal)).reverse();
     const sourceHashes = { first: frameHash(after ? tail[0] : tail[tail.length - 1]), last: frameHash(after ? tail[tail.length - 1] : tail[0]) };
     const win = planKeyframe(info.width, info.height, undefined, { resolution: MODEL_RESOLUTION });
-    let prev: { frame: FloatFrame; noise: Float32Array } | null = null;
+    let prev: { frame: FloatFrame; noise: Float32Array; detail: FloatFrame } | null = null;
     const firstTwo: FloatFrame[] = [];
     let firstClassical: FloatFrame | null = null;
     let refined = 0;
+    const radius = Math.max(1, Math.round((DETAIL_RADIUS * Math.max(info.width, info.height)) / MODEL_RESOLUTION));
+    const detailDir = join(ctx.workDir, 'extend-detail');
+    await mkdir(detailDir, { recursive: true });
     await extrapolateVideo(tail, count, {
       pool: sharedFlowPool(), signal, seed,
       onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
     }, async (i, f) => {
       if (signal.aborted) throw new StudioError('E_CANCELLED');
       const index = after ? range.out + i : range.in - 1 - i;
-      // the noise chain is rebuilt on resume (CPU only), so skipped frames do not change the rest
-      const noise = prev ? warpedNoise(prev.noise, f, prev.frame, win, deriveSeed(seed, 0x657874, i)) : new SeededRandom(deriveSeed(seed, 0x657874)).normal(4 * win.latentWidth * win.latentHeight);
-      prev = { frame: f, noise };
+      // F_{cur→prev} between consecutive new frames: the noise and the previous detail follow it
+      const pair = prev ? computeFlowPair(f, prev.frame) : null;
+      const valid = pair ? fbConsistency(pair.fwd, pair.bwd).valid : null;
+      const noise = prev && pair && valid
+        ? integralNoiseWarp(prev.noise, flowToLatent(planar(pair.fwd), f.width, f.height, win.latentWidth, win.latentHeight), win.latentWidth, win.latentHeight, deriveSeed(seed, 0x657874, i), { valid: latentValid(valid, win.latentWidth, win.latentHeight) })
+        : new SeededRandom(deriveSeed(seed, 0x657874)).normal(4 * win.latentWidth * win.latentHeight);
       if (i === 0) firstClassical = f;
-      let out: FloatFrame | null = null;
-      if (!writer.has(index) || firstTwo.length < 2) {
+      // the detail of each new frame is persisted, so a resumed job rebuilds the chain without the UNet
+      const cachePath = join(detailDir, `${i}.f32`);
+      let detail = await readDetail(cachePath, f);
+      if (!detail) {
         const gen = await generateKeyframe({
           pipeline: model.pipeline, image: f, prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: p.strength,
           guidance: p.guidance, initNoise: noise, signal, window: { resolution: MODEL_RESOLUTION },
           ...(model.preview ? { preview: model.preview } : {}),
           onStep: (s) => { ctx.progress({ phase: 'refine', done: s.index + 1, total: s.total, ...(s.preview ? { preview: s.preview } : {}) }); },
         });
-        out = addDetail(f, gen, Math.min(1, (i + 1) / (REFINE_RAMP + 1)), Math.max(1, Math.round((DETAIL_RADIUS * Math.max(info.width, info.height)) / MODEL_RESOLUTION)));
+        detail = highPassDiff(f, gen, radius);
+        // the previous frame's detail carried along the flow (most of it): detail moves with the picture
+        if (prev && pair && valid) detail = blendCarried(detail, prev.detail, pair.fwd, valid, DETAIL_CARRY);
         refined++;
+        await writeFileAtomic(cachePath, new Uint8Array(detail.data.buffer, detail.data.byteOffset, detail.data.byteLength));
       }
-      if (out && firstTwo.length < 2) firstTwo.push(out);
-      if (out && !writer.has(index)) await writer.write(index, out);
-      ctx.progress({ phase: 'extend', done: i + 1, total: count, ...(out && i % 12 === 0 ? { preview: out } : {}) });
+      prev = { frame: f, noise, detail };
+      const out = addScaled(f, detail, Math.min(1, (i + 1) / (REFINE_RAMP + 1)));
+      if (firstTwo.length < 2) firstTwo.push(out);
+      if (!writer.has(index)) await writer.write(index, out);
+      ctx.progress({ phase: 'extend', done: i + 1, total: count, ...(i % 12 === 0 ? { preview: out } : {}) });
     });
     metrics.seamChange = seamChange(tail, firstTwo[0]);
     metrics.seamChangeClassical = seamChange(tail, firstClassical!);
@@ -125,16 +143,6 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
   }
 }
 
-/** ∫-noise of the previous new frame moved along F_{cur→prev} (window = whole frame). */
-function warpedNoise(prevNoise: Float32Array, cur: FloatFrame, prev: FloatFrame, win: ContextWindow, seed: number): Float32Array {
-  const { fwd, bwd } = computeFlowPair(cur, prev);
-  const valid = fbConsistency(fwd, bwd).valid;
-  const lw = win.latentWidth, lh = win.latentHeight;
-  const lat = flowToLatent(planar(fwd), cur.width, cur.height, lw, lh);
-  const v = latentValid(valid, lw, lh);
-  return integralNoiseWarp(prevNoise, lat, lw, lh, seed, { valid: v });
-}
-
 function planar(f: FlowField): Float32Array {
   const out = new Float32Array(2 * f.width * f.height);
   out.set(f.u, 0);
@@ -152,16 +160,42 @@ function latentValid(valid: Mask, lw: number, lh: number): Float32Array {
   return out;
 }
 
-/** base + amount · high-pass(gen − base): the refinement's detail, the extrapolation's colours. */
-export function addDetail(base: FloatFrame, gen: FloatFrame, amount: number, radius: number): FloatFrame {
+/** High-pass of (gen − base): the refinement's detail without its colour shift. */
+export function highPassDiff(base: FloatFrame, gen: FloatFrame, radius: number): FloatFrame {
   const { width: w, height: h, channels: c } = base;
-  const n = w * h;
-  const diff = new Float32Array(n * c);
-  for (let i = 0; i < n * c; i++) diff[i] = gen.data[i] - base.data[i];
+  const diff = new Float32Array(w * h * c);
+  for (let i = 0; i < diff.length; i++) diff[i] = gen.data[i] - base.data[i];
   const low = boxBlur(diff, w, h, c, radius);
-  const out = new Float32Array(n * c);
-  for (let i = 0; i < n * c; i++) out[i] = base.data[i] + amount * (diff[i] - low[i]);
-  return { width: w, height: h, channels: c, data: out };
+  for (let i = 0; i < diff.length; i++) diff[i] -= low[i];
+  return { width: w, height: h, channels: c, data: diff };
+}
+
+/** detail·(1 − k) + k·(previous detail warped by F_{cur→prev}) where the flow is reliable. */
+function blendCarried(detail: FloatFrame, prevDetail: FloatFrame, curToPrev: FlowField, valid: Mask, k: number): FloatFrame {
+  const { frame: warped, valid: inside } = warpBilinear(prevDetail, curToPrev);
+  const c = detail.channels;
+  const out = new Float32Array(detail.data);
+  for (let p = 0; p < detail.width * detail.height; p++) {
+    if (!valid.data[p] || !inside.data[p]) continue;
+    for (let ch = 0; ch < c; ch++) out[p * c + ch] = (1 - k) * detail.data[p * c + ch] + k * warped.data[p * c + ch];
+  }
+  return { ...detail, data: out };
+}
+
+function addScaled(base: FloatFrame, detail: FloatFrame, amount: number): FloatFrame {
+  const out = new Float32Array(base.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = base.data[i] + amount * detail.data[i];
+  return { ...base, data: out };
+}
+
+async function readDetail(path: string, like: FloatFrame): Promise<FloatFrame | null> {
+  try {
+    const buf = await readFile(path);
+    if (buf.byteLength !== like.data.length * 4) return null;
+    return { width: like.width, height: like.height, channels: like.channels, data: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) };
+  } catch {
+    return null;
+  }
 }
 
 function boxBlur(src: Float32Array, w: number, h: number, c: number, r: number): Float32Array {

@@ -177,6 +177,16 @@ test('extend temporal (diffusion): refined new frames with continuing timecode a
   const r2 = await runExtend(context(req, 'ex2'));
   const frames2 = await outputFrames(r2.outputs[0].path);
   for (let k = 0; k < 4; k++) assert.deepEqual(frames2[k], frames[k]);
+  // cancelled after two new frames; the resumed job refines only the other two, same output
+  const ac = new AbortController();
+  const cut = context({ ...req, output: { format: 'png16', dir: join(root, 'out-ext-cut') } }, 'ex3', ac.signal);
+  cut.ctx.progress = (u) => { if (u.phase === 'extend' && u.total === 4 && u.done === 2) ac.abort(); };
+  await assert.rejects(runExtend(cut), (e: unknown) => isStudioError(e) && e.code === 'E_CANCELLED');
+  const resumed = await runExtend(context({ ...req, output: { format: 'png16', dir: join(root, 'out-ext-cut') } }, 'ex3'));
+  assert.equal(resumed.metrics.framesRefined, 2);
+  assert.equal(resumed.metrics.unetCalls, 2 * 2);
+  const frames3 = await outputFrames(resumed.outputs[0].path);
+  for (let k = 0; k < 4; k++) assert.deepEqual(frames3[k], frames[k], `new frame ${k} differs after cancel + resume`);
   console.log(`extend temporal (diffusion): seam ${r.metrics.seamChange.toFixed(3)} (classical ${r.metrics.seamChangeClassical.toFixed(3)})`);
 });
 
