@@ -13,7 +13,7 @@ import {
   type Progress,
 } from '@synthetic-studio/shared';
 import type { Logger } from '../logging/index.js';
-import type { ProgressUpdate, TaskContext, TaskEnvironment } from '../tasks/task.js';
+import type { ProgressUpdate, TaskContext, TaskEnvironment, TaskResult } from '../tasks/task.js';
 import { taskRegistry, type AnyTaskDefinition, type TaskRegistry } from '../tasks/registry.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { encodePreview } from './preview.js';
@@ -23,7 +23,7 @@ import { JobStore } from './store.js';
 export type JobEvent =
   | { type: 'state'; job: JobRecord }
   | { type: 'progress'; jobId: string; progress: Progress }
-  | { type: 'result'; jobId: string; outputs: JobOutput[]; metrics: Record<string, number>; seconds: number }
+  | { type: 'result'; jobId: string; outputs: JobOutput[]; metrics: Record<string, number>; notes: string[]; seconds: number }
   | { type: 'error'; jobId: string; error: ErrorPayload };
 
 export interface JobServiceOptions {
@@ -123,7 +123,7 @@ export class JobService {
     const request = parseJobRequest(input);
     const task = this.#taskFor(request);
     (task.validate as ((r: JobRequest) => void) | undefined)?.call(task, request);
-    const job: JobRecord = { id: newJobId(), state: 'queued', request, createdAt: new Date().toISOString(), outputs: [], metrics: {}, resumes: 0 };
+    const job: JobRecord = { id: newJobId(), state: 'queued', request, createdAt: new Date().toISOString(), outputs: [], metrics: {}, notes: [], resumes: 0 };
     this.#store.insert(job);
     this.#log.info({ jobId: job.id, task: request.task, engine: request.engine, priority: request.priority, to: 'queued' }, 'job queued');
     const position = this.position(job.id);
@@ -322,12 +322,13 @@ export class JobService {
     const ctx: TaskContext = { jobId: id, request: job.request, workDir, signal: controller.signal, progress, log, env: this.#env };
 
     try {
-      const result = await (task.run as (c: TaskContext) => Promise<{ outputs: JobOutput[]; metrics: Record<string, number> }>)(ctx);
+      const result = await (task.run as (c: TaskContext) => Promise<TaskResult>)(ctx);
+      const notes = result.notes ?? [];
       await throttle.drain();
       const seconds = (Date.now() - startedAt.getTime()) / 1000;
       job = this.get(id);
-      this.#finish(job, 'succeeded', { outputs: result.outputs, metrics: result.metrics }, log, () =>
-        this.#emit({ type: 'result', jobId: id, outputs: result.outputs, metrics: result.metrics, seconds }),
+      this.#finish(job, 'succeeded', { outputs: result.outputs, metrics: result.metrics, notes }, log, () =>
+        this.#emit({ type: 'result', jobId: id, outputs: result.outputs, metrics: result.metrics, notes, seconds }),
       );
       removeDir(workDir);
     } catch (e) {

@@ -220,7 +220,7 @@ function toServerMessage(e: JobEvent) {
     case 'progress':
       return serverMessage('job.progress', { jobId: e.jobId, progress: e.progress });
     case 'result':
-      return serverMessage('job.result', { jobId: e.jobId, outputs: e.outputs, metrics: e.metrics, seconds: e.seconds });
+      return serverMessage('job.result', { jobId: e.jobId, outputs: e.outputs, metrics: e.metrics, notes: e.notes, seconds: e.seconds });
     case 'error':
       return serverMessage('job.error', { jobId: e.jobId, error: e.error });
   }

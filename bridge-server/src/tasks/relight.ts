@@ -103,7 +103,7 @@ async function runRelight(ctx: Ctx): Promise<RelightResult> {
       metrics,
       wallSeconds: (Date.now() - started) / 1000,
     });
-    return { outputs, metrics, mapping, rigSpec: lighting?.spec ?? '' };
+    return { outputs, metrics, notes: [`Lighting: ${mapping}`], mapping, rigSpec: lighting?.spec ?? '' };
   } catch (e) {
     await writer.abort().catch(() => undefined);
     throw e;

@@ -48,6 +48,8 @@ export interface TaskContext<R extends JobRequest = JobRequest> {
 export interface TaskResult {
   outputs: JobOutput[];
   metrics: Record<string, number>;
+  /** Plain sentences shown to the user with the result (e.g. how a prompt was mapped to a light rig). */
+  notes?: string[];
 }
 
 export interface TaskDefinition<T extends TaskName = TaskName> {

@@ -262,3 +262,26 @@ test('a task’s preview frame reaches listeners as a small JPEG', async () => {
     s.cleanup();
   }
 });
+
+test('notes a task returns are stored with the record and sent with the result event', async () => {
+  const base = frameTask(1);
+  const task: TaskDefinition<'copy'> = { ...base, async run(ctx) { return { ...(await base.run(ctx)), notes: ['Lighting: warm key from the left'] }; } };
+  const s = setup(task);
+  const jobs = s.open();
+  const events: JobEvent[] = [];
+  const unsubscribe = jobs.subscribe((e) => events.push(e));
+  try {
+    const { job } = jobs.submit(s.request(2));
+    jobs.start();
+    const done = await jobs.wait(job.id);
+    assert.equal(done.state, 'succeeded');
+    assert.deepEqual(done.notes, ['Lighting: warm key from the left']);
+    const result = events.find((e) => e.type === 'result');
+    assert.ok(result && result.type === 'result');
+    assert.deepEqual(result.notes, ['Lighting: warm key from the left']);
+  } finally {
+    unsubscribe();
+    await jobs.close();
+    s.cleanup();
+  }
+});

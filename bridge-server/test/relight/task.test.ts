@@ -58,6 +58,7 @@ test('classical relight task: prompt mapping shown, background kept bit-exact ou
   relightTask.validate!(ctx.request);
   const result = (await relightTask.run(ctx)) as RelightResult;
   assert.match(result.mapping, /"warm light from the left" → key light, from the left .*3200 K/);
+  assert.deepEqual(result.notes, [`Lighting: ${result.mapping}`], "the mapping travels with the result to panel and CLI");
   assert.match(result.rigSpec, /^key:az=-70,el=25,k=3200/);
   assert.ok(logs.some((l) => l.includes('warm light from the left')), 'mapping logged');
   assert.equal(result.metrics.frames, N);

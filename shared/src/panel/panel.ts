@@ -212,6 +212,7 @@ export function createPanel(options: PanelOptions): Panel {
           ...j,
           state: 'succeeded',
           outputs: m.outputs,
+          notes: m.notes ?? [],
           seconds: m.seconds,
           progress: j.progress ? { ...j.progress, done: j.progress.total, fraction: 1, eta: 0 } : { phase: 'done', done: 1, total: 1, fraction: 1, eta: 0 },
         }));

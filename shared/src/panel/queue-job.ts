@@ -23,6 +23,8 @@ export interface QueueJob {
   /** data: URL of the latest preview JPEG. */
   preview: string | null;
   outputs: JobOutput[];
+  /** Sentences the bridge returned with the result (e.g. how a prompt became a light rig). */
+  notes: string[];
   seconds: number | undefined;
   error: PlainError | null;
   import: { status: 'pending' | 'done' | 'failed' | 'skipped'; report?: ImportReport; error?: PlainError } | null;
@@ -36,7 +38,7 @@ export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancel
 export const isFinal = (s: JobState): boolean => FINAL_STATES.includes(s);
 
 export function newQueueJob(id: string, request: JobRequest, now: number): QueueJob {
-  return { id, task: request.task, state: 'queued', request, seed: request.seed, submittedAt: now, progress: null, preview: null, outputs: [], seconds: undefined, error: null, import: null, origin: null, rateOrigin: null };
+  return { id, task: request.task, state: 'queued', request, seed: request.seed, submittedAt: now, progress: null, preview: null, outputs: [], notes: [], seconds: undefined, error: null, import: null, origin: null, rateOrigin: null };
 }
 
 /**
@@ -51,6 +53,7 @@ export function queueJobFromRecord(r: JobRecord, now: number): QueueJob {
     ...job,
     state: r.state,
     outputs: r.outputs,
+    notes: r.notes,
     ...(r.state === 'succeeded' && job.progress ? { progress: { ...job.progress, done: job.progress.total, fraction: 1, eta: 0 } } : {}),
     ...(r.error ? { error: describeError(r.error.code, r.error.message, r.error.hint) } : {}),
   };

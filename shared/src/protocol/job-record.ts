@@ -49,6 +49,8 @@ export const JobRecordSchema = z
     progress: ProgressSchema.optional(),
     outputs: z.array(JobOutputSchema).default([]),
     metrics: z.record(z.number()).default({}),
+    /** Plain sentences for the user about how the job read the request (e.g. prompt → light rig). */
+    notes: z.array(z.string().max(2000)).max(20).default([]),
     error: ErrorPayloadSchema.optional(),
     /** How many times the job was resumed after a crash. */
     resumes: z.number().int().nonnegative().default(0),

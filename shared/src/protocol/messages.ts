@@ -55,7 +55,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: V, type: z.literal('job.accepted'), replyTo: R, jobId: z.string(), position: z.number().int().nonnegative(), request: JobRequestSchema }).strict(),
   z.object({ v: V, type: z.literal('job.state'), replyTo: R, jobId: z.string(), state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']) }).strict(),
   z.object({ v: V, type: z.literal('job.progress'), jobId: z.string(), progress: ProgressSchema }).strict(),
-  z.object({ v: V, type: z.literal('job.result'), jobId: z.string(), outputs: z.array(JobOutputSchema), metrics: z.record(z.number()), seconds: z.number().nonnegative() }).strict(),
+  z.object({ v: V, type: z.literal('job.result'), jobId: z.string(), outputs: z.array(JobOutputSchema), metrics: z.record(z.number()), notes: z.array(z.string().max(2000)).max(20).optional(), seconds: z.number().nonnegative() }).strict(),
   z.object({ v: V, type: z.literal('job.error'), replyTo: R, jobId: z.string().optional(), error: ErrorPayloadSchema }).strict(),
   z.object({ v: V, type: z.literal('jobs'), replyTo: R, jobs: z.array(JobRecordSchema) }).strict(),
   z.object({ v: V, type: z.literal('models'), replyTo: R, models: z.array(ModelInfoSchema) }).strict(),

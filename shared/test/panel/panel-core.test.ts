@@ -330,9 +330,9 @@ test('a reopened panel lists the jobs the bridge already has, without importing 
   const fps = { num: 25, den: 1 };
   const request = parseJobRequest({ task: 'copy', source: { path: '/media/a.mov', in: 0, out: 10 } });
   bridge.records = [
-    { id: 'old-running', state: 'running', request, createdAt: '2026-01-01T10:00:02Z', progress: { phase: 'encode', done: 5, total: 10 }, outputs: [], metrics: {}, resumes: 0 },
-    { id: 'old-done', state: 'succeeded', request, createdAt: '2026-01-01T10:00:01Z', outputs: [{ path: '/media/a_copy_v001.mov', kind: 'movie', frames: 10, fps, timecode: '00:00:00:00' }], metrics: {}, resumes: 0 },
-    { id: 'old-failed', state: 'failed', request, createdAt: '2026-01-01T10:00:00Z', outputs: [], metrics: {}, resumes: 0, error: { code: 'E_MEDIA_VFR', message: 'vfr' } },
+    { id: 'old-running', state: 'running', request, createdAt: '2026-01-01T10:00:02Z', progress: { phase: 'encode', done: 5, total: 10 }, outputs: [], metrics: {}, notes: [], resumes: 0 },
+    { id: 'old-done', state: 'succeeded', request, createdAt: '2026-01-01T10:00:01Z', outputs: [{ path: '/media/a_copy_v001.mov', kind: 'movie', frames: 10, fps, timecode: '00:00:00:00' }], metrics: {}, notes: [], resumes: 0 },
+    { id: 'old-failed', state: 'failed', request, createdAt: '2026-01-01T10:00:00Z', outputs: [], metrics: {}, notes: [], resumes: 0, error: { code: 'E_MEDIA_VFR', message: 'vfr' } },
   ];
   const ctx = setup({ bridge, storage: createMemoryStorage({ [TOKEN_KEY]: bridge.token }) });
   ctx.panel.start();

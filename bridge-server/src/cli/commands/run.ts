@@ -15,6 +15,8 @@ export interface RunJsonResult {
   status: JobRecord['state'];
   outputs: JobRecord['outputs'];
   metrics: Record<string, number>;
+  /** Sentences about how the request was read (e.g. prompt → light rig). */
+  notes?: string[];
   seconds: number;
   error?: { code: string; message: string; hint?: string; details?: Record<string, unknown> };
 }
@@ -121,9 +123,10 @@ async function runCommand(taskArg: string, opts: RunOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     reporter.end();
     if (done.state !== 'succeeded') return fail(Object.assign(new Error(done.error?.message ?? done.state), { name: 'StudioError', code: done.error?.code ?? 'E_INTERNAL', details: done.error?.details }), done.state);
-    const out: RunJsonResult = { job: done.id, status: 'succeeded', outputs: done.outputs, metrics: done.metrics, seconds: result?.seconds ?? seconds() };
+    const out: RunJsonResult = { job: done.id, status: 'succeeded', outputs: done.outputs, metrics: done.metrics, ...(done.notes.length ? { notes: done.notes } : {}), seconds: result?.seconds ?? seconds() };
     if (opts.json) printJson(out);
     else {
+      for (const n of done.notes) process.stdout.write(`${n}\n`);
       for (const o of done.outputs) process.stdout.write(`${o.kind.padEnd(9)} ${o.path}  (${o.frames} frames @ ${o.fps.num}/${o.fps.den}, TC ${o.timecode})\n`);
       const m = Object.entries(done.metrics).map(([k, v]) => `${k}=${Math.round(v * 1000) / 1000}`).join(' ');
       process.stdout.write(`done in ${out.seconds.toFixed(1)} s${m ? `  ${m}` : ''}\n`);

@@ -90,6 +90,7 @@ function jobRow(panel: Panel, j: QueueJob): HTMLElement {
       j.error && j.state !== 'cancelled' ? errorBox(j.error) : null,
       imp?.status === 'done' && imp.report ? h('div', { class: 'ss-small ss-muted' }, panel.host.capabilities.host === 'browser' ? 'Listed under Results.' : `Imported into the “Synthetic Studio” bin${imp.report.placed ? ', placed on the track above' : ''}.`, imp.report.warnings.map((w) => h('div', { class: 'ss-warn' }, w))) : null,
       imp?.status === 'failed' && imp.error ? errorBox(imp.error) : null,
+      j.notes.length ? h('div', { class: 'ss-notes ss-small ss-muted' }, j.notes.map((n) => h('div', {}, n))) : null,
       j.state === 'succeeded' && j.outputs.length ? h('ul', { class: 'ss-outputs ss-small' }, j.outputs.filter((o) => o.kind !== 'sidecar').map((o) => h('li', { title: o.path }, o.path.split(/[\\/]/).pop() ?? o.path))) : null,
       h('div', { class: 'ss-row ss-wrap' },
         !isFinal(j.state) ? button(`cancel-${j.id}`, 'Cancel', () => void panel.cancel(j.id)) : null,
