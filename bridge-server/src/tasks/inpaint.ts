@@ -1,8 +1,9 @@
-import { StudioError, type RequestOf } from '@synthetic-studio/shared';
+import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
 import { createOutputWriter, frameHash, loadMask, probeMedia, resolveRange, type MaskSource, type MediaInfo } from '../media/index.js';
 import {
-  completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, MaskTracker, sharedFlowPool, type Mask,
+  completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, maskToFrame, MaskTracker, sharedFlowPool, type Mask,
 } from '../temporal/index.js';
+import { featherWeights, pasteFeathered } from '../diffusion/index.js';
 import { runInpaintDiffusion, validateInpaintDiffusion } from './inpaint-diffusion.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 import { readSpan, SequentialFrames } from './temporal-io.js';
@@ -17,8 +18,11 @@ const TRACK_CHUNK = 16;
  * `inpaint`. The diffusion engine lives in inpaint-diffusion.ts; this file is the classical
  * engine and the dispatch. Classical: remove the masked region from every frame of the range by
  * flow-guided video completion (temporal engine). A mask painted on one frame is tracked along the
- * object's motion first. Pixels outside the dilated mask are written bit-exact; frames already
- * checkpointed are not written again (resume after a crash).
+ * object's motion first. With `feather` > 0 the hole handed to the completion is the dilated mask
+ * plus the feather band, and the fill is pasted over the source with the same weights as the
+ * diffusion engine's paste (featherWeights: 1 in the dilated mask, falling over `feather` px
+ * outside it). Pixels outside the dilated mask plus the feather band are written bit-exact; frames
+ * already checkpointed are not written again (resume after a crash).
  */
 export const inpaintTask: TaskDefinition<'inpaint'> = {
   name: 'inpaint',
@@ -90,6 +94,10 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
       const maskOf = await rangeMasks(ctx, info, range, maskSrc);
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
       let maskPixels = 0;
+      const feather = request.params.feather;
+      // paste weights of the frames read but not yet emitted (completeVideo reads each mask once, emits each frame once)
+      const weights = new Map<number, FloatFrame>();
+      const sources = new Map<number, FloatFrame>();
       try {
         const summary = await completeVideo(
           {
@@ -98,12 +106,17 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
               const f = await reader.get(range.in + i);
               if (i === 0) sourceHashes.first = frameHash(f);
               if (i === total - 1) sourceHashes.last = frameHash(f);
+              if (feather > 0) sources.set(i, f);
               return f;
             },
             mask: async (i) => {
               const m = await maskOf(range.in + i);
               if (m.width !== info.width || m.height !== info.height) throw new StudioError('E_MASK_SIZE');
-              return m;
+              if (feather === 0 || maskArea(m) === 0) return m;
+              // complete the band too, so there is a fill to blend towards
+              const w = featherWeights(maskToFrame(m), feather);
+              weights.set(i, w);
+              return maskFromFrame(w, 0);
             },
           },
           {
@@ -113,8 +126,11 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
             seed: request.seed ?? 1,
             onProgress: (p) => { if (p.phase === 'flow') ctx.progress({ phase: 'flow', done: p.done, total: p.total }); },
           },
-          async (i, frame, hole) => {
+          async (i, filled, hole) => {
             if (signal.aborted) throw new StudioError('E_CANCELLED');
+            const w = weights.get(i), source = sources.get(i);
+            weights.delete(i); sources.delete(i);
+            const frame = w && source ? pasteFeathered(source, filled, { x: 0, y: 0, w: info.width, h: info.height }, w) : filled;
             const index = range.in + i;
             maskPixels += maskArea(hole);
             if (!writer.has(index)) await writer.write(index, frame);

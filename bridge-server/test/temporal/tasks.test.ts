@@ -31,10 +31,10 @@ function u16ToFrame(s: Uint16Array): FloatFrame {
   return { width: W, height: H, channels: 3, data: d };
 }
 
-test('inpaint (classical): frame count, timecode, untouched pixels bit-exact, fidelity vs clean plate, determinism', async () => {
+test('inpaint (classical): frame count, timecode, feather 0: everything outside the dilated mask bit-exact, fidelity vs clean plate, determinism', async () => {
   const meta = await scene;
   const clip = join(dir, 'scene', meta.clip);
-  const req: JobRequestInput = { task: 'inpaint', source: { path: clip, in: 1, out: 9 }, mask: { kind: 'file', path: join(dir, 'scene', meta.mask) }, params: { dilate: 2 }, output: { format: 'png16', dir: join(dir, 'out-inpaint') } };
+  const req: JobRequestInput = { task: 'inpaint', source: { path: clip, in: 1, out: 9 }, mask: { kind: 'file', path: join(dir, 'scene', meta.mask) }, params: { dilate: 2, feather: 0 }, output: { format: 'png16', dir: join(dir, 'out-inpaint') } };
   const r1 = await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'w1')));
   assert.equal(r1.outputs.length, 1);
   const out = r1.outputs[0];
