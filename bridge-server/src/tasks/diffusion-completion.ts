@@ -1,8 +1,8 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import {
-  completeFlow, completeWindow, createMask, flowBetween, holeOnFlowGrid, maskArea, maskedFlowInput, maskIndices, propagate,
-  type FlowField, type FlowJob, type FlowPool, type Mask, type Plane,
+  checkAbort, completeFlow, CompletionBuffer, completeWindow, createMask, holeOnFlowGrid, maskArea, maskIndices, propagate,
+  type FlowPool, type Mask,
 } from '../temporal/index.js';
 
 /**
@@ -52,10 +52,6 @@ export interface DiffusionCompletionSummary {
   unseenPixels: number;
 }
 
-function checkAbort(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new StudioError('E_CANCELLED');
-}
-
 /** Index of the largest residual (ties: nearest the window centre). */
 function pickKeyframe(areas: number[], eligible: boolean[]): number {
   const T = areas.length;
@@ -79,40 +75,16 @@ export async function completeWithDiffusion(
   const bytesPerFrame = w * h * first.channels * 4;
   const W = Math.max(3, opts.windowSize ?? Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * 3)))));
   const O = Math.min(opts.overlap ?? 3, W - 2);
-  const maxSide = opts.flowMaxSide ?? 960;
   const maxKey = opts.maxKeyframes ?? 3;
-  const frames = new Map<number, FloatFrame>();
-  const holes = new Map<number, Mask>();
-  const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
-  const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
-  const outputs = new Map<number, FloatFrame>();
+  const buf = new CompletionBuffer({ length: N, flow: { maxSide: opts.flowMaxSide ?? 960 }, pool: opts.pool, signal: opts.signal, onProgress: opts.onProgress });
+  const { frames, holes, fwd, bwd, outputs } = buf;
   const summary: DiffusionCompletionSummary = { frames: N, windows: 0, keyframes: [], unseenPixels: 0 };
-  let emitted = 0, flowsDone = 0;
+  let emitted = 0;
   while (emitted < N) {
     const s = Math.max(0, emitted - O);
     const e = Math.min(N, s + W);
-    for (let i = s; i < e; i++) {
-      if (frames.has(i)) continue;
-      checkAbort(opts.signal);
-      const f = i === 0 ? first : await src.frame(i);
-      const m = await src.hole(i);
-      if (m.width !== f.width || m.height !== f.height) throw new StudioError('E_MASK_SIZE', `Mask ${m.width}x${m.height} does not match frame ${f.width}x${f.height}.`);
-      frames.set(i, f);
-      holes.set(i, m);
-      greys.set(i, maskedFlowInput(f, m, maxSide));
-    }
-    const jobs: { i: number; job: FlowJob; dir: 'f' | 'b' }[] = [];
-    for (let i = s; i < e - 1; i++) {
-      const A = greys.get(i)!, B = greys.get(i + 1)!;
-      if (!fwd.has(i)) jobs.push({ i, job: { a: A.grey, b: B.grey, holeA: A.hole, holeB: B.hole }, dir: 'f' });
-      if (!bwd.has(i)) jobs.push({ i, job: { a: B.grey, b: A.grey, holeA: B.hole, holeB: A.hole }, dir: 'b' });
-    }
-    checkAbort(opts.signal);
-    const results = opts.pool ? await opts.pool.flows(jobs.map((j) => j.job), { maxSide }) : jobs.map((j) => flowBetween(j.job.a, j.job.b, { maxSide }, j.job.holeA, j.job.holeB));
-    jobs.forEach((j, k) => (j.dir === 'f' ? fwd : bwd).set(j.i, results[k]));
-    flowsDone += jobs.length;
-    opts.onProgress?.({ phase: 'flow', done: Math.min(flowsDone, 2 * (N - 1)), total: 2 * Math.max(0, N - 1) });
-    checkAbort(opts.signal);
+    await buf.load(s, e, (i) => (i === 0 ? first : src.frame(i)), (i) => src.hole(i));
+    await buf.flows(s, e);
 
     // the window: frames already emitted are fixed (known, synthetic inside their hole)
     const idx = Array.from({ length: e - s }, (_, k) => s + k);
@@ -171,8 +143,7 @@ export async function completeWithDiffusion(
       opts.onProgress?.({ phase: 'complete', done: i + 1, total: N });
     }
     emitted = emitEnd;
-    const keep = Math.max(0, emitted - O);
-    for (const map of [frames, holes, greys, outputs, fwd, bwd] as Map<number, unknown>[]) for (const key of [...map.keys()]) if (key < keep) map.delete(key);
+    buf.dropBefore(Math.max(0, emitted - O));
   }
   return summary;
 }

@@ -1,14 +1,15 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import { completeFlow, holeOnFlowGrid } from './flow-completion.js';
+import { checkAbort, CompletionBuffer } from './completion-buffer.js';
 import { fbConsistency } from './consistency.js';
-import { flowBetween, flowInput, workingSize, type FlowOptions } from './flow.js';
-import type { FlowJob, FlowPool } from './flow-pool.js';
+import { workingSize, type FlowOptions } from './flow.js';
+import type { FlowPool } from './flow-pool.js';
 import { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
-import { dilateMask, maskIndices, orMasks, outerRing, resizeMask } from './mask-ops.js';
+import { dilateMask, maskIndices, orMasks, outerRing } from './mask-ops.js';
 import { patchMatchInpaint } from './patchmatch.js';
 import { propagate } from './propagate.js';
-import { createMask, maskArea, type FlowField, type Mask, type Plane } from './types.js';
+import { createMask, maskArea, type FlowField, type Mask } from './types.js';
 
 /** One window of frames ready for completion. */
 export interface CompletionWindow {
@@ -31,18 +32,6 @@ export interface WindowStats {
   synthesisedKeyframes: number[];
   /** Pixels filled by the last-resort smooth fill (neither propagation nor keyframe reached them). */
   smoothFilledPixels: number;
-}
-
-/**
- * Grey working-size flow input of a frame whose hole is treated as unknown: the hole is filled
- * smoothly from its surroundings so the flow is not pulled by the content being removed.
- */
-export function maskedFlowInput(frame: FloatFrame, hole: Mask | null, maxSide = 960): { grey: Plane; hole: Uint8Array | null } {
-  const g = flowInput(frame, maxSide);
-  if (!hole || maskArea(hole) === 0) return { grey: g, hole: null };
-  const hm = dilateMask(resizeMask(hole, g.width, g.height), 1);
-  fillHarmonic([g.data], g.width, g.height, hm.data, 30);
-  return { grey: g, hole: hm.data };
 }
 
 /**
@@ -197,10 +186,6 @@ export interface CompletionSummary {
   windowJoins: number[];
 }
 
-function checkAbort(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new StudioError('E_CANCELLED');
-}
-
 /**
  * Complete a whole clip window by window with overlap, keeping memory flat: each window sees the
  * last frames of the previous window's output as fixed context (no colour drift between windows)
@@ -223,44 +208,19 @@ export async function completeVideo(
   const dil = opts.dilate ?? 4;
   const maxSide = opts.flow?.maxSide ?? 960;
   const ws = workingSize(first.width, first.height, maxSide);
-  // buffer keyed by absolute frame index
-  const frames = new Map<number, FloatFrame>();
-  const holes = new Map<number, Mask>();
-  const greys = new Map<number, { grey: Plane; hole: Uint8Array | null }>();
-  const fwd = new Map<number, FlowField>(), bwd = new Map<number, FlowField>();
-  const outputs = new Map<number, FloatFrame>();
+  const buf = new CompletionBuffer({ length: N, flow: opts.flow, pool: opts.pool, signal: opts.signal, onProgress: opts.onProgress });
+  const { holes, fwd, bwd, outputs } = buf;
   const lookahead = new Map<number, FloatFrame>();
   const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0, windowJoins: [] };
-  let emitted = 0, flowsDone = 0;
+  let emitted = 0;
   let s = 0;
   while (emitted < N) {
     const e = Math.min(N, s + W);
-    for (let i = s; i < e; i++) {
-      if (frames.has(i)) continue;
-      checkAbort(opts.signal);
-      const f = i === 0 ? first : await src.frame(i);
-      const m = await src.mask(i);
-      if (m.width !== f.width || m.height !== f.height) throw new StudioError('E_MASK_SIZE', `Mask ${m.width}x${m.height} does not match frame ${f.width}x${f.height}.`);
-      const hm = dilateMask(m, dil);
-      frames.set(i, f); holes.set(i, hm);
-      greys.set(i, maskedFlowInput(f, hm, maxSide));
-    }
-    // flows for new pairs
-    const jobs: { i: number; job: FlowJob; dir: 'f' | 'b' }[] = [];
-    for (let i = s; i < e - 1; i++) {
-      const A = greys.get(i)!, B = greys.get(i + 1)!;
-      if (!fwd.has(i)) jobs.push({ i, job: { a: A.grey, b: B.grey, holeA: A.hole, holeB: B.hole }, dir: 'f' });
-      if (!bwd.has(i)) jobs.push({ i, job: { a: B.grey, b: A.grey, holeA: B.hole, holeB: A.hole }, dir: 'b' });
-    }
-    checkAbort(opts.signal);
-    const results = opts.pool ? await opts.pool.flows(jobs.map((j) => j.job), opts.flow) : jobs.map((j) => flowBetween(j.job.a, j.job.b, opts.flow, j.job.holeA, j.job.holeB));
-    jobs.forEach((j, k) => (j.dir === 'f' ? fwd : bwd).set(j.i, results[k]));
-    flowsDone += jobs.length;
-    opts.onProgress?.({ phase: 'flow', done: Math.min(flowsDone, 2 * (N - 1)), total: 2 * Math.max(0, N - 1) });
-    checkAbort(opts.signal);
+    await buf.load(s, e, (i) => (i === 0 ? first : src.frame(i)), async (i) => dilateMask(await src.mask(i), dil));
+    await buf.flows(s, e);
     // window: already emitted frames are fixed context
     const idx = Array.from({ length: e - s }, (_, k) => s + k);
-    const winFrames = idx.map((i) => outputs.get(i) ?? frames.get(i)!);
+    const winFrames = idx.map((i) => outputs.get(i) ?? buf.frames.get(i)!);
     const winHoles = idx.map((i) => (outputs.has(i) ? createMask(first.width, first.height) : holes.get(i)!));
     const winSynth = idx.map((i) => (outputs.has(i) ? holes.get(i)! : null));
     const { frames: done, stats } = completeWindow({
@@ -297,8 +257,7 @@ export async function completeVideo(
     emitted = emitEnd;
     if (emitted >= N) break;
     s = Math.max(s + 1, emitted - O);
-    // drop what the next window no longer needs (memory stays flat)
-    for (const map of [frames, holes, greys, outputs, fwd, bwd] as Map<number, unknown>[]) for (const key of [...map.keys()]) if (key < s) map.delete(key);
+    buf.dropBefore(s); // what the next window no longer needs
   }
   void ws;
   return summary;
