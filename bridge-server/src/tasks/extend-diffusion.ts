@@ -2,17 +2,18 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
 import { deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom } from '../diffusion/index.js';
-import { createOutputWriter, frameHash, probeMedia, resolveRange, writeFileAtomic, type MediaInfo } from '../media/index.js';
+import { writeFileAtomic } from '../media/index.js';
 import {
-  canvasForAspect, canvasForSize, computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear,
-  type Anchor, type FlowField, type Mask,
+  computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear, type FlowField, type Mask,
 } from '../temporal/index.js';
 import { completeWithDiffusion } from './diffusion-completion.js';
 import { KeyframeGenerator } from './diffusion-keyframes.js';
 import { openDiffusionModel, type JobDiffusionModel } from './diffusion-model.js';
+import { openSpatialExtension, openTemporalExtension } from './extend-plan.js';
 import { executedSteps, MODEL_RESOLUTION } from './inpaint-diffusion.js';
+import { abortOutputOnError, checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskResult } from './task.js';
-import { readSpan, SequentialFrames } from './temporal-io.js';
+import { hashedRangeFrames, SequentialFrames, type SourceHashes } from './temporal-io.js';
 
 type ExtendRequest = RequestOf<'extend'>;
 type Ctx = TaskContext<ExtendRequest>;
@@ -60,28 +61,13 @@ export async function runExtendDiffusion(ctx: Ctx): Promise<TaskResult> {
   }
 }
 
-function fpsOf(info: MediaInfo): number {
-  return info.fps.num / info.fps.den;
-}
-
 async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResult> {
   const started = performance.now();
   const { request, signal } = ctx;
   const p = request.params;
-  const info = await probeMedia(request.source.path, { maxPixels: ctx.env.maxPixels, signal });
-  const range = resolveRange(info, request.source.in, request.source.out);
-  const count = p.frames!;
-  const after = p.direction === 'after';
-  const span = range.out - range.in;
-  if (span < 2) throw new StudioError('E_RANGE', 'Extending in time needs at least 2 source frames in the range.', { in: range.in, out: range.out });
-  const tailLen = Math.min(span, Math.max(3, Math.round(fpsOf(info)) + 1));
-  const firstFrame = after ? range.out : range.in - count;
-  const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, firstFrame, frameCount: count, audio: false, channels: 3, signal });
-  const metrics: Record<string, number> = { frames: count, resumedFrames: count - writer.missing().length };
+  const { info, count, writer, metrics, tail, sourceHashes, indexOf } = await openTemporalExtension(ctx);
   const seed = request.seed ?? DEFAULT_SEED;
-  try {
-    const tail = after ? await readSpan(info.path, info, range.out - tailLen, range.out, signal) : (await readSpan(info.path, info, range.in, range.in + tailLen, signal)).reverse();
-    const sourceHashes = { first: frameHash(after ? tail[0] : tail[tail.length - 1]), last: frameHash(after ? tail[tail.length - 1] : tail[0]) };
+  return abortOutputOnError(writer, async () => {
     const win = planKeyframe(info.width, info.height, undefined, { resolution: MODEL_RESOLUTION });
     let prev: { frame: FloatFrame; noise: Float32Array; detail: FloatFrame } | null = null;
     const firstTwo: FloatFrame[] = [];
@@ -95,7 +81,7 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
       onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
     }, async (i, f) => {
       if (signal.aborted) throw new StudioError('E_CANCELLED');
-      const index = after ? range.out + i : range.in - 1 - i;
+      const index = indexOf(i);
       // F_{cur→prev} between consecutive new frames: the noise and the previous detail follow it
       const pair = prev ? computeFlowPair(f, prev.frame) : null;
       const valid = pair ? fbConsistency(pair.fwd, pair.bwd).valid : null;
@@ -132,15 +118,8 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
     metrics.unetCalls = model.pipeline.unetCalls;
     metrics.unetCallsPerFrame = model.pipeline.unetCalls / count;
     metrics.unetCallsRelative = model.pipeline.unetCalls / (count * executedSteps(p.steps, 1));
-    if (signal.aborted) throw new StudioError('E_CANCELLED');
-    ctx.progress({ phase: 'encode', done: count, total: count });
-    const wallSeconds = (performance.now() - started) / 1000;
-    const outputs = await writer.finalize({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes });
-    return { outputs, metrics };
-  } catch (e) {
-    await writer.abort().catch(() => undefined);
-    throw e;
-  }
+    return finishOutput(ctx, writer, started, count, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
+  });
 }
 
 function planar(f: FlowField): Float32Array {
@@ -216,43 +195,26 @@ function boxBlur(src: Float32Array, w: number, h: number, c: number, r: number):
   return pass(pass(src, true), false);
 }
 
-function parseAspect(a: string): number {
-  const [w, h] = a.split(':').map(Number);
-  return w / h;
-}
-
 async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResult> {
   const started = performance.now();
   const { request, signal } = ctx;
   const p = request.params;
-  const info = await probeMedia(request.source.path, { maxPixels: ctx.env.maxPixels, signal });
-  const range = resolveRange(info, request.source.in, request.source.out);
-  const anchor = p.anchor as Anchor;
-  const placement = p.size ? canvasForSize(info.width, info.height, p.size.width, p.size.height, anchor) : canvasForAspect(info.width, info.height, parseAspect(p.aspect!), anchor);
-  if (placement.width * placement.height > ctx.env.maxPixels) throw new StudioError('E_MEDIA_TOO_LARGE', `The extended frame ${placement.width}x${placement.height} is above the configured pixel limit.`);
-  const total = range.out - range.in;
-  const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, width: placement.width, height: placement.height, channels: 3, signal });
-  const metrics: Record<string, number> = {
-    frames: total, width: placement.width, height: placement.height, offsetX: placement.x, offsetY: placement.y,
-    newAreaFraction: 1 - (info.width * info.height) / (placement.width * placement.height), resumedFrames: total - writer.missing().length,
-  };
+  const { info, range, placement, total, writer, metrics } = await openSpatialExtension(ctx);
   const seed = request.seed ?? DEFAULT_SEED;
   const keys = new KeyframeGenerator(model, {
     prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: 1, guidance: p.guidance, scheduler: 'dpm++2m-karras',
     feather: 4, maskDilation: 2, resolution: MODEL_RESOLUTION, fuseSteps: 0, fuseStrength: 0,
   }, join(ctx.workDir, 'outpaint-keys'), signal, ctx.progress);
-  const sourceHashes: { first?: string; last?: string } = {};
-  try {
+  const sourceHashes: SourceHashes = {};
+  return abortOutputOnError(writer, async () => {
     if (writer.missing().length > 0) {
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
+      const source = hashedRangeFrames(reader, range, sourceHashes);
       const canvas = new Map<number, { frame: FloatFrame; hole: Mask }>();
       const onCanvas = async (i: number) => {
         let c = canvas.get(i);
         if (!c) {
-          const f = await reader.get(range.in + i);
-          if (i === 0) sourceHashes.first = frameHash(f);
-          if (i === total - 1) sourceHashes.last = frameHash(f);
-          c = toCanvas(f, placement);
+          c = toCanvas(await source(i), placement);
           canvas.clear();
           canvas.set(i, c);
         }
@@ -266,12 +228,7 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
             pool: sharedFlowPool(), signal, seed,
             onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
           },
-          async (i, f) => {
-            if (signal.aborted) throw new StudioError('E_CANCELLED');
-            const index = range.in + i;
-            if (!writer.has(index)) await writer.write(index, f);
-            ctx.progress({ phase: 'extend', done: i + 1, total, ...(i % 12 === 0 ? { preview: f } : {}) });
-          },
+          checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total),
         );
         metrics.unseenPixels = summary.unseenPixels;
         metrics.keyframes = summary.keyframes.length;
@@ -280,18 +237,11 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
         await reader.close();
       }
     }
-    if (signal.aborted) throw new StudioError('E_CANCELLED');
     metrics.unetCalls = model.pipeline.unetCalls;
     metrics.unetCallsPerFrame = model.pipeline.unetCalls / total;
     metrics.unetCallsRelative = model.pipeline.unetCalls / (total * p.steps);
     metrics.keyframesGenerated = keys.generated;
     metrics.keyframesReused = keys.reused;
-    ctx.progress({ phase: 'encode', done: total, total });
-    const wallSeconds = (performance.now() - started) / 1000;
-    const outputs = await writer.finalize({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes });
-    return { outputs, metrics };
-  } catch (e) {
-    await writer.abort().catch(() => undefined);
-    throw e;
-  }
+    return finishOutput(ctx, writer, started, total, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
+  });
 }

@@ -1,6 +1,6 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
-import { readFrames, type MediaInfo } from '../media/index.js';
+import { frameHash, readFrames, type MediaInfo } from '../media/index.js';
 
 /**
  * Sequential frame access for the temporal engine over the media layer's streaming decoder:
@@ -41,4 +41,21 @@ export async function readSpan(path: string, info: MediaInfo, from: number, to: 
     out.push(frame);
   }
   return out;
+}
+
+/** frameHash() of the first and last source frames a job decoded (for the output's sidecar). */
+export type SourceHashes = { first?: string; last?: string };
+
+/**
+ * Frame i of `range` (relative to its in point), read in order from `reader`; the hashes of the
+ * range's first and last frame are recorded in `hashes` as they pass.
+ */
+export function hashedRangeFrames(reader: SequentialFrames, range: { in: number; out: number }, hashes: SourceHashes): (i: number) => Promise<FloatFrame> {
+  const total = range.out - range.in;
+  return async (i) => {
+    const f = await reader.get(range.in + i);
+    if (i === 0) hashes.first = frameHash(f);
+    if (i === total - 1) hashes.last = frameHash(f);
+    return f;
+  };
 }
