@@ -83,6 +83,7 @@ test('inpaint (classical) feather: fill blended into the source over `feather` p
   const means = frac.map((b) => (b.n ? b.sum / b.n : NaN));
   for (let d = 1; d <= FEATHER; d++) assert.ok(frac[d].n > 0, `no clear fill/source difference at distance ${d}`);
   for (let d = 2; d <= FEATHER; d++) assert.ok(means[d] <= means[d - 1] + 1e-3, `blend weight rises with distance: ${means.map((v) => v.toFixed(3)).join(', ')}`);
-  assert.ok(means[FEATHER] > 0 && means[FEATHER] < 0.99, `weight at the band's outer edge ${means[FEATHER].toFixed(3)}`);
+  // smooth fall-off: already low at the band's outer edge, not a step from ~0.5+ down to 0 beyond it
+  assert.ok(means[FEATHER] > 0 && means[FEATHER] < 0.5, `weight at the band's outer edge ${means[FEATHER].toFixed(3)}`);
   console.log(`feather ${FEATHER}: mean blend weight by distance ${means.slice(1).map((v) => v.toFixed(3)).join(', ')}`);
 });

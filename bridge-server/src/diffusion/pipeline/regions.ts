@@ -86,14 +86,18 @@ function boxBlur(m: FloatFrame, r: number): FloatFrame {
 }
 
 /**
- * Paste weights: 1 inside the (binarized) mask, feathered to 0 over `feather` pixels outside it.
- * Exactly 0 beyond the feather band, so those pixels are never touched.
+ * Paste weights: 1 inside the (binarized) mask, feathered to 0 over `feather` pixels outside it
+ * (the band: square growth by `feather`). Exactly 0 beyond the band, so those pixels are never
+ * touched. The mask grown by feather − r and blurred by r reaches exactly the band's edge, so the
+ * weight falls to ~1/(feather+1) there instead of stepping down from ~0.5 (even feather, straight
+ * edge: 1 − d/(feather+1) at distance d, the media layer's featherMask profile).
  */
 export function featherWeights(mask: FloatFrame, feather: number): FloatFrame {
   const bin = dilateMask(mask, 0);
   if (feather <= 0) return bin;
   const grown = dilateMask(bin, feather);
-  const blurred = boxBlur(grown, Math.max(1, Math.floor(feather / 2)));
+  const r = Math.max(1, Math.floor(feather / 2));
+  const blurred = boxBlur(dilateMask(bin, feather - r), r);
   const out = new Float32Array(bin.data.length);
   for (let p = 0; p < out.length; p++) out[p] = grown.data[p] === 0 ? 0 : Math.max(bin.data[p], Math.min(1, blurred.data[p]));
   return { ...bin, data: out };
