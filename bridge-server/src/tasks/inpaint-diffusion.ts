@@ -10,8 +10,9 @@ import { completeWithDiffusion } from './diffusion-completion.js';
 import { KeyframeGenerator, type KeyframeSettings } from './diffusion-keyframes.js';
 import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
 import { rangeMasks } from './inpaint.js';
+import { checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskResult } from './task.js';
-import { readSpan, SequentialFrames } from './temporal-io.js';
+import { hashedRangeFrames, readSpan, SequentialFrames, type SourceHashes } from './temporal-io.js';
 
 type InpaintRequest = RequestOf<'inpaint'>;
 type Ctx = TaskContext<InpaintRequest>;
@@ -41,7 +42,7 @@ interface Job {
   write: (index: number, frame: FloatFrame) => Promise<void>;
   has: (index: number) => boolean;
   metrics: Record<string, number>;
-  sourceHashes: { first?: string; last?: string };
+  sourceHashes: SourceHashes;
 }
 
 /**
@@ -94,7 +95,6 @@ export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
         if (replace) await runReplace(job, settings.feather);
         else await runRemove(job);
       }
-      if (signal.aborted) throw new StudioError('E_CANCELLED');
       const calls = model.pipeline.unetCalls;
       metrics.unetCalls = calls;
       metrics.unetCallsPerFrame = calls / total;
@@ -102,15 +102,14 @@ export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
       metrics.unetCallsRelative = calls / (total * executedSteps(p.steps, p.strength));
       metrics.keyframesGenerated = keys.generated;
       metrics.keyframesReused = keys.reused;
-      ctx.progress({ phase: 'encode', done: total, total });
-      const wallSeconds = (performance.now() - started) / 1000;
-      metrics.secondsPerFrame = wallSeconds / total;
-      const outputs = await writer.finalize({
-        engine: 'diffusion', model: request.model ?? null, seed: settings.seed,
-        params: { ...request.params, prompt: request.prompt ?? null, mode: replace ? 'replace' : 'remove' },
-        metrics, wallSeconds, sourceHashes: job.sourceHashes,
+      return await finishOutput(ctx, writer, started, total, (wallSeconds) => {
+        metrics.secondsPerFrame = wallSeconds / total;
+        return {
+          engine: 'diffusion', model: request.model ?? null, seed: settings.seed,
+          params: { ...request.params, prompt: request.prompt ?? null, mode: replace ? 'replace' : 'remove' },
+          metrics, wallSeconds, sourceHashes: job.sourceHashes,
+        };
       });
-      return { outputs, metrics };
     } catch (e) {
       await writer.abort().catch(() => undefined);
       throw e;
@@ -132,17 +131,13 @@ async function runRemove(job: Job): Promise<void> {
   const { request, signal } = ctx;
   const total = range.out - range.in;
   const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
+  const save = checkpointFrames(ctx, job, (i) => range.in + i, 'fill', total);
   let maskPixels = 0;
   try {
     const summary = await completeWithDiffusion(
       {
         length: total,
-        frame: async (i) => {
-          const f = await reader.get(range.in + i);
-          if (i === 0) job.sourceHashes.first = frameHash(f);
-          if (i === total - 1) job.sourceHashes.last = frameHash(f);
-          return f;
-        },
+        frame: hashedRangeFrames(reader, range, job.sourceHashes),
         hole: (i) => job.maskOf(range.in + i),
       },
       {
@@ -153,10 +148,8 @@ async function runRemove(job: Job): Promise<void> {
         onProgress: (p) => ctx.progress({ phase: p.phase === 'flow' ? 'flow' : 'fill', done: p.done, total: p.total }),
       },
       async (i, frame, hole) => {
-        if (signal.aborted) throw new StudioError('E_CANCELLED');
         maskPixels += maskArea(hole);
-        await job.write(range.in + i, frame);
-        ctx.progress({ phase: 'fill', done: i + 1, total, ...(i % 12 === 0 ? { preview: frame } : {}) });
+        await save(i, frame);
       },
     );
     metrics.maskedFraction = maskPixels / (total * info.width * info.height);
