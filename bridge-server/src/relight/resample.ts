@@ -44,21 +44,31 @@ export function resizeFrame(src: FloatFrame, width: number, height: number): Flo
   return { width, height, channels: src.channels, data: out };
 }
 
+/**
+ * Bilinear taps along one axis of a resize from `srcLen` to `outLen` samples (pixel centres
+ * aligned, clamped at the edges): for output sample o, source samples i0[o] and i1[o] and the
+ * weight a[o] of i1.
+ */
+function axisTaps(outLen: number, srcLen: number): { i0: Int32Array; i1: Int32Array; a: Float64Array } {
+  const i0 = new Int32Array(outLen), i1 = new Int32Array(outLen), a = new Float64Array(outLen);
+  for (let o = 0; o < outLen; o++) {
+    let f = ((o + 0.5) * srcLen) / outLen - 0.5;
+    f = f < 0 ? 0 : f > srcLen - 1 ? srcLen - 1 : f;
+    i0[o] = f | 0;
+    i1[o] = Math.min(srcLen - 1, i0[o] + 1);
+    a[o] = f - i0[o];
+  }
+  return { i0, i1, a };
+}
+
 function bilinear(src: FloatFrame, width: number, height: number): FloatFrame {
   const { width: w, height: h, channels: c, data } = src;
   const out = new Float32Array(width * height * c);
+  const tx = axisTaps(width, w), ty = axisTaps(height, h);
   for (let y = 0; y < height; y++) {
-    let fy = ((y + 0.5) * h) / height - 0.5;
-    fy = fy < 0 ? 0 : fy > h - 1 ? h - 1 : fy;
-    const y0 = fy | 0;
-    const y1 = Math.min(h - 1, y0 + 1);
-    const ay = fy - y0;
+    const y0 = ty.i0[y], y1 = ty.i1[y], ay = ty.a[y];
     for (let x = 0; x < width; x++) {
-      let fx = ((x + 0.5) * w) / width - 0.5;
-      fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
-      const x0 = fx | 0;
-      const x1 = Math.min(w - 1, x0 + 1);
-      const ax = fx - x0;
+      const x0 = tx.i0[x], x1 = tx.i1[x], ax = tx.a[x];
       for (let k = 0; k < c; k++) {
         const a = data[(y0 * w + x0) * c + k] * (1 - ax) + data[(y0 * w + x1) * c + k] * ax;
         const b = data[(y1 * w + x0) * c + k] * (1 - ax) + data[(y1 * w + x1) * c + k] * ax;
