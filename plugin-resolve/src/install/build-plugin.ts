@@ -22,7 +22,9 @@ export function pluginBundleOptions(outDir: string = DEFAULT_BUILD_DIR) {
   const common = { bundle: true, legalComments: 'none' as const, target: 'es2022' };
   return [
     // Electron main: CommonJS; `electron` and `./WorkflowIntegration.node` stay runtime requires.
-    { name: 'resolve-main', ...common, entryPoints: [join(src, 'main', 'electron-main.ts')], outfile: join(outDir, 'main.js'), platform: 'node' as const, format: 'cjs' as const, external: ['electron', './WorkflowIntegration.node'] },
+    // `ws` (the bridge socket relay) is bundled; its optional native add-ons are tried in a
+    // try/catch and absent from the plugin folder, so ws uses its JS fallbacks.
+    { name: 'resolve-main', ...common, entryPoints: [join(src, 'main', 'electron-main.ts')], outfile: join(outDir, 'main.js'), platform: 'node' as const, format: 'cjs' as const, external: ['electron', './WorkflowIntegration.node', 'bufferutil', 'utf-8-validate'] },
     // Sandboxed preload: may require only `electron`.
     { name: 'resolve-preload', ...common, entryPoints: [join(src, 'renderer', 'preload.ts')], outfile: join(outDir, 'preload.js'), platform: 'node' as const, format: 'cjs' as const, external: ['electron'] },
     // The page: the shared panel + ResolveHost.

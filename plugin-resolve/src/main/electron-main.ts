@@ -8,6 +8,7 @@ import { bridgeFetch, readBridgeConfig } from './bridge-link.js';
 import { connectResolve, type ResolveConnection } from './connection.js';
 import type { WorkflowIntegrationModule } from './resolve-api.js';
 import { ResolveService } from './service.js';
+import { BridgeSocketRelay, registerSocketRelay, type RelayIpcMain } from './socket-relay.js';
 
 // The few Electron surfaces used, typed locally (Electron itself is Resolve's, not a dependency).
 interface ElectronMain {
@@ -15,9 +16,8 @@ interface ElectronMain {
   BrowserWindow: new (options: object) => {
     loadFile(path: string): Promise<void>;
     on(event: string, fn: () => void): void;
-    webContents: { session: { webRequest: { onBeforeSendHeaders(filter: { urls: string[] }, fn: (details: { requestHeaders: Record<string, string> }, cb: (r: { requestHeaders: Record<string, string> }) => void) => void): void } } };
   };
-  ipcMain: { handle(channel: string, fn: (event: unknown, ...args: never[]) => unknown): void };
+  ipcMain: RelayIpcMain & { handle(channel: string, fn: (event: unknown, ...args: never[]) => unknown): void };
   shell: { showItemInFolder(path: string): void };
 }
 
@@ -48,6 +48,9 @@ function getConnection(): Promise<ResolveConnection> {
 }
 
 const service = new ResolveService(getConnection);
+// The panel's bridge websocket: opened here, in Node, which sends no Origin header (a file://
+// page would send "null", which the bridge refuses).
+const relay = new BridgeSocketRelay(() => readBridgeConfig(linkFile).url);
 
 function envelope<T>(fn: () => T | Promise<T>): Promise<Envelope<T>> {
   return Promise.resolve()
@@ -68,6 +71,7 @@ function registerHandlers(): void {
   ipcMain.handle(IPC.reveal, (_e, path: string) => envelope(() => (shell.showItemInFolder(String(path)), null)));
   ipcMain.handle(IPC.bridgeConfig, () => envelope(() => readBridgeConfig(linkFile)));
   ipcMain.handle(IPC.bridgeFetch, (_e, req: BridgeFetchRequest) => envelope(() => bridgeFetch(readBridgeConfig(linkFile), req)));
+  registerSocketRelay(ipcMain, relay);
 }
 
 function createWindow(): void {
@@ -77,17 +81,6 @@ function createWindow(): void {
     useContentSize: true,
     title: 'Synthetic Studio',
     webPreferences: { preload: join(__dirname, 'preload.js'), contextIsolation: true, sandbox: true, nodeIntegration: false },
-  });
-  // The bridge refuses browser origins it does not know, and a file:// page has none it could
-  // allow. The panel is this app's own code, so its socket goes out like a script's: no Origin.
-  const { url } = readBridgeConfig(linkFile);
-  const u = new URL(url);
-  const patterns = [`ws://${u.host}/*`, `wss://${u.host}/*`, `http://${u.host}/*`, `https://${u.host}/*`];
-  win.webContents.session.webRequest.onBeforeSendHeaders({ urls: patterns }, (details, cb) => {
-    const headers = { ...details.requestHeaders };
-    delete headers.Origin;
-    delete headers.origin;
-    cb({ requestHeaders: headers });
   });
   void win.loadFile(join(__dirname, 'index.html'));
   win.on('closed', () => app.quit());
@@ -99,6 +92,7 @@ app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
+  relay.dispose();
   connection?.close();
   connection = null;
   app.quit();

@@ -13,6 +13,27 @@ export const IPC = {
   bridgeFetch: 'synthetic-studio:bridge-fetch',
 } as const;
 
+/**
+ * The bridge websocket, relayed by main.js (Node sends no Origin; a file:// page would send
+ * "null", which the bridge refuses). Fire-and-forget messages, not invoke: page -> main on
+ * open/send/close/reset, main -> page on `event`. Arguments are strings and numbers only.
+ */
+export const SOCKET_IPC = {
+  open: 'synthetic-studio:socket-open',
+  send: 'synthetic-studio:socket-send',
+  close: 'synthetic-studio:socket-close',
+  /** Sent by preload.js when a page loads: sockets of the page before a reload are closed. */
+  reset: 'synthetic-studio:socket-reset',
+  event: 'synthetic-studio:socket-event',
+} as const;
+
+/** What happened on a relayed socket, main -> page. Text frames only (the bridge speaks JSON). */
+export type RelayEvent =
+  | { id: string; type: 'open'; protocol: string }
+  | { id: string; type: 'message'; data: string }
+  | { id: string; type: 'error'; message: string }
+  | { id: string; type: 'close'; code: number; reason: string; wasClean: boolean };
+
 /** Errors cross IPC as values: Electron keeps only the message of a thrown error. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
@@ -61,6 +82,13 @@ export interface ResolvePreloadApi {
   reveal(path: string): Promise<Envelope<null>>;
   bridgeConfig(): Promise<Envelope<BridgeConfig>>;
   bridgeFetch(request: BridgeFetchRequest): Promise<Envelope<BridgeFetchResponse>>;
+  /**
+   * Open a relayed bridge socket; returns its id at once. `listener` gets every RelayEvent of this
+   * socket, ending with exactly one `close`. Only ws:/wss: URLs on the linked bridge's host connect.
+   */
+  socketOpen(url: string, protocols: string[], listener: (event: RelayEvent) => void): string;
+  socketSend(id: string, data: string): void;
+  socketClose(id: string, code?: number, reason?: string): void;
 }
 
 export const PRELOAD_GLOBAL = 'syntheticStudioResolve';

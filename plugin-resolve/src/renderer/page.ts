@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 // The panel page inside Resolve's Workflow Integration window (sandboxed renderer). It talks to
-// Resolve only through window.syntheticStudioResolve (preload.js) and opens the bridge websocket
-// itself; HTTP calls to the bridge go through main.js (a file:// page has no origin the bridge
-// could allow, and no CORS).
+// Resolve only through window.syntheticStudioResolve (preload.js). The bridge websocket and HTTP
+// calls to the bridge go through main.js: a file:// page sends `Origin: null`, which the bridge
+// refuses, and has no CORS; main.js (Node) sends no Origin. Preview <img>s load directly (an
+// image GET carries no Origin).
 import { createPanel, mountPanel, TOKEN_KEY, type FetchLike, type PanelStorage } from '@synthetic-studio/shared/panel/index.js';
 import { PRELOAD_GLOBAL, type ResolvePreloadApi } from '../plugin/ipc.js';
+import { relayWebSocket } from './relay-socket.js';
 import { ResolveHost } from './resolve-host.js';
 
 export interface ResolvePageOptions {
@@ -62,6 +64,8 @@ export async function startResolvePage(options: ResolvePageOptions): Promise<voi
     bridgeUrl: bridge.url,
     storage,
     fetchImpl: ipcFetch(api),
+    // One relayed socket per connection attempt; the panel reconnects as with any socket.
+    WebSocketImpl: relayWebSocket(api),
     client: { name: 'synthetic-studio-resolve', version: '0.1.0' },
   });
   const info = await api.info();

@@ -1,6 +1,9 @@
 import { StudioError, type HostAdapter, type HostCapabilities, type ImportOptions, type ImportReport, type JobOutput } from '@synthetic-studio/shared';
 import type { Envelope, ResolvePreloadApi, SelectionRequest, SelectionResult } from '../plugin/ipc.js';
 
+/** The preload calls ResolveHost makes (the socket relay is the panel's, not the host's). */
+export type ResolveHostApi = Pick<ResolvePreloadApi, 'getSelection' | 'importResult' | 'reveal'>;
+
 export interface ResolveHostOptions {
   /** Resolve has no selection events (hosts.md 2.3): poll this often while someone listens. */
   pollMs?: number;
@@ -29,7 +32,7 @@ export class ResolveHost implements HostAdapter {
   private readonly timers: NonNullable<ResolveHostOptions['timers']>;
 
   constructor(
-    private readonly api: ResolvePreloadApi,
+    private readonly api: ResolveHostApi,
     options: ResolveHostOptions = {},
   ) {
     this.fallback = options.fallbackTrack;

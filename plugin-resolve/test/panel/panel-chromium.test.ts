@@ -1,20 +1,22 @@
-// The bundled Resolve panel page in headless Chromium: the Resolve double sits behind the preload
-// API (as main.js would run it), the page opens its websocket to a real bridge, a job completes,
-// and the result is imported into the "Synthetic Studio" bin and placed on the track above.
+// The bundled Resolve panel page in headless Chromium: the built preload.js runs in the page over
+// an emulated Electron IPC, main.js's side of it (ResolveService over the Resolve double, bridge
+// config and fetch, and the websocket relay) runs in this process. The page's bridge socket goes
+// through that relay to a real bridge (the page itself would send Origin: null, refused), a job
+// completes, and the result is imported into the "Synthetic Studio" bin and placed on the track above.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../../../bridge-server/src/server/index.js';
 import { buildResolvePlugin } from '../../src/install/build-plugin.js';
 import { bridgeFetch } from '../../src/main/bridge-link.js';
 import { connectResolve } from '../../src/main/connection.js';
 import { ResolveService } from '../../src/main/service.js';
-import { PLUGIN_ID, PRELOAD_GLOBAL, type ResolvePreloadApi } from '../../src/plugin/ipc.js';
+import { BridgeSocketRelay, registerSocketRelay, type RelaySender } from '../../src/main/socket-relay.js';
+import { IPC, PLUGIN_ID } from '../../src/plugin/ipc.js';
 import { loadFixture, makeDouble } from '../doubles/load-fixture.js';
 import type { ResolveDouble } from '../doubles/resolve-double.js';
 
@@ -51,19 +53,22 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A page with the double behind the preload API, as main.js would serve it. */
+  /** A page running the built preload.js, with main.js's side of the IPC served from here. */
   async function openPanel(pluginDir: string, d: ResolveDouble) {
-    // What main.js does: ResolveService over WorkflowIntegration.node, bridge config and fetch.
+    // What main.js does: ResolveService over WorkflowIntegration.node, bridge config and fetch, the socket relay.
     const service = new ResolveService(() => connectResolve(d.module, PLUGIN_ID));
     const config = { url: bridge.url, token: bridge.token };
-    const api: ResolvePreloadApi = {
-      getSelection: (r) => service.getSelection(r),
-      importResult: (o, opts) => service.importResult(o, opts),
-      info: () => service.info(),
-      reveal: async () => ({ ok: true, value: null }),
-      bridgeConfig: async () => ({ ok: true, value: config }),
-      bridgeFetch: async (req) => ({ ok: true, value: await bridgeFetch(config, req) }),
+    const invokeHandlers: Record<string, (...args: never[]) => Promise<unknown>> = {
+      [IPC.getSelection]: (r: never) => service.getSelection(r),
+      [IPC.importResult]: (o: never, opts: never) => service.importResult(o, opts),
+      [IPC.info]: () => service.info(),
+      [IPC.reveal]: async () => ({ ok: true, value: null }),
+      [IPC.bridgeConfig]: async () => ({ ok: true, value: config }),
+      [IPC.bridgeFetch]: async (req: never) => ({ ok: true, value: await bridgeFetch(config, req) }),
     };
+    const relay = new BridgeSocketRelay(() => config.url);
+    const mainListeners = new Map<string, (event: { sender: RelaySender }, ...args: never[]) => void>();
+    registerSocketRelay({ on: (channel, fn) => void mainListeners.set(channel, fn) }, relay);
 
     const page = await browser.newPage({ viewport: { width: 440, height: 900 } });
     const errors: string[] = [];
@@ -73,29 +78,38 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     const explain = async (e: unknown) => {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- page text ---\n${await page.locator('body').innerText().catch(() => '?')}\n--- console ---\n${consoleLines.join('\n')}\n--- errors ---\n${errors.join('\n')}`);
     };
-    // preload.js: contextBridge exposes IPC calls; here each call is a structured-clone hop to Node.
-    await page.exposeFunction('__ssIpc', async (method: keyof ResolvePreloadApi, args: unknown[]) => (api[method] as (...a: unknown[]) => Promise<unknown>)(...args));
-    // (A string, not a function: the test is compiled with helpers the page does not have.)
+    // The page's webContents as main sees it: main -> page messages are delivered in order.
+    let delivery = Promise.resolve();
+    const sender: RelaySender = {
+      id: 1,
+      send: (channel, ...args) => {
+        delivery = delivery.then(() => page.evaluate(([c, a]) => (window as unknown as { __ssDeliver(c: string, a: unknown[]): void }).__ssDeliver(c, a), [channel, args] as const)).catch(() => {});
+      },
+      isDestroyed: () => page.isClosed(),
+      once: (_event, fn) => page.once('close', fn),
+    };
+    // Electron's IPC, emulated: invoke/send from the page arrive here by structured cloning.
+    await page.exposeFunction('__ssInvoke', (channel: string, args: never[]) => invokeHandlers[channel]!(...args));
+    await page.exposeFunction('__ssSend', (channel: string, args: never[]) => mainListeners.get(channel)!({ sender }, ...args));
+    // The built preload.js with require('electron') giving it contextBridge and ipcRenderer over that IPC.
+    const preload = readFileSync(join(pluginDir, 'preload.js'), 'utf8');
     await page.addInitScript(`(() => {
-      const call = (m) => (...args) => window.__ssIpc(m, args);
-      window[${JSON.stringify(PRELOAD_GLOBAL)}] = Object.freeze({
-        getSelection: call('getSelection'), importResult: call('importResult'), info: call('info'),
-        reveal: call('reveal'), bridgeConfig: call('bridgeConfig'), bridgeFetch: call('bridgeFetch'),
-      });
+      const listeners = new Map();
+      window.__ssDeliver = (channel, args) => (listeners.get(channel) || []).forEach((fn) => fn({}, ...args));
+      const electron = {
+        contextBridge: { exposeInMainWorld: (key, api) => { window[key] = Object.freeze(api); } },
+        ipcRenderer: {
+          invoke: (channel, ...args) => window.__ssInvoke(channel, args),
+          send: (channel, ...args) => void window.__ssSend(channel, args),
+          on: (channel, fn) => listeners.set(channel, [...(listeners.get(channel) || []), fn]),
+        },
+      };
+      const require = (id) => { if (id === 'electron') return electron; throw new Error('preload may not require ' + id); };
+      const module = { exports: {} };
+      (function (require, module, exports) {\n${preload}\n})(require, module, module.exports);
     })();`);
-    // main.js strips the Origin header of the panel's bridge socket (a file:// page sends "null",
-    // which the bridge refuses); here the socket is relayed from Node, which sends no Origin.
-    await page.routeWebSocket(/\/ws/, (route) => {
-      const upstream = new WebSocket(route.url());
-      const pending: string[] = [];
-      upstream.on('open', () => pending.splice(0).forEach((m) => upstream.send(m)));
-      upstream.on('message', (data) => route.send(data.toString()));
-      upstream.on('close', () => route.close({ code: 1000 }));
-      route.onMessage((m) => (upstream.readyState === WebSocket.OPEN ? upstream.send(String(m)) : pending.push(String(m))));
-      route.onClose(() => upstream.close());
-    });
     await page.goto(pathToFileURL(join(pluginDir, 'index.html')).href);
-    return { page, errors, explain };
+    return { page, errors, explain, relay };
   }
 
   it('completes a job and imports + places the result through the preload API', async () => {
@@ -113,7 +127,7 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     const dailies = double.mediaPool.AddSubFolder(double.mediaPool.root, 'Dailies');
     double.mediaPool.current = dailies;
 
-    const { page, errors, explain } = await openPanel(pluginDir, double);
+    const { page, errors, explain, relay } = await openPanel(pluginDir, double);
     const job = page.locator('li.ss-job').first();
     try {
       // Ready without pairing (token from the installer's link), with the Resolve selection shown.
@@ -143,7 +157,10 @@ describe('Resolve panel page in headless Chromium', { skip }, () => {
     const placed = double.timeline.video[1]!.find((i) => i.media?.info.path === movie.path)!;
     assert.deepEqual([placed.start, placed.duration], [86400, 12]);
     assert.deepEqual(errors, []);
+    // The panel's one bridge connection is the relayed socket; it goes when the page goes.
+    assert.equal(relay.count(), 1);
     await page.close();
+    assert.equal(relay.count(), 0);
   });
 
   it('on a build without Timeline.GetSelectedClips the page offers the playhead track rule and follows it', async () => {
