@@ -1,12 +1,13 @@
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { createOutputWriter, frameHash, loadMask, probeMedia, resolveRange, type MaskSource, type MediaInfo } from '../media/index.js';
+import { createOutputWriter, loadMask, probeMedia, resolveRange, type MaskSource, type MediaInfo } from '../media/index.js';
 import {
   completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, maskToFrame, MaskTracker, sharedFlowPool, type Mask,
 } from '../temporal/index.js';
 import { featherWeights, pasteFeathered } from '../diffusion/index.js';
 import { runInpaintDiffusion, validateInpaintDiffusion } from './inpaint-diffusion.js';
+import { checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
-import { readSpan, SequentialFrames } from './temporal-io.js';
+import { hashedRangeFrames, readSpan, SequentialFrames, type SourceHashes } from './temporal-io.js';
 
 type InpaintRequest = RequestOf<'inpaint'>;
 type Ctx = TaskContext<InpaintRequest>;
@@ -88,11 +89,13 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
   const writer = await createOutputWriter({ workDir: ctx.workDir, request, info, range, channels: 3, signal });
   const total = range.out - range.in;
   const metrics: Record<string, number> = { frames: total, resumedFrames: total - writer.missing().length };
-  const sourceHashes: { first?: string; last?: string } = {};
+  const sourceHashes: SourceHashes = {};
   try {
     if (writer.missing().length > 0) {
       const maskOf = await rangeMasks(ctx, info, range, maskSrc);
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
+      const source = hashedRangeFrames(reader, range, sourceHashes);
+      const save = checkpointFrames(ctx, writer, (i) => range.in + i, 'fill', total);
       let maskPixels = 0;
       const feather = request.params.feather;
       // paste weights of the frames read but not yet emitted (completeVideo reads each mask once, emits each frame once)
@@ -103,9 +106,7 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
           {
             length: total,
             frame: async (i) => {
-              const f = await reader.get(range.in + i);
-              if (i === 0) sourceHashes.first = frameHash(f);
-              if (i === total - 1) sourceHashes.last = frameHash(f);
+              const f = await source(i);
               if (feather > 0) sources.set(i, f);
               return f;
             },
@@ -128,13 +129,10 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
           },
           async (i, filled, hole) => {
             if (signal.aborted) throw new StudioError('E_CANCELLED');
-            const w = weights.get(i), source = sources.get(i);
+            const w = weights.get(i), src = sources.get(i);
             weights.delete(i); sources.delete(i);
-            const frame = w && source ? pasteFeathered(source, filled, { x: 0, y: 0, w: info.width, h: info.height }, w) : filled;
-            const index = range.in + i;
             maskPixels += maskArea(hole);
-            if (!writer.has(index)) await writer.write(index, frame);
-            ctx.progress({ phase: 'fill', done: i + 1, total, ...(i % 12 === 0 ? { preview: frame } : {}) });
+            await save(i, w && src ? pasteFeathered(src, filled, { x: 0, y: 0, w: info.width, h: info.height }, w) : filled);
           },
         );
         metrics.maskedFraction = maskPixels / (total * info.width * info.height);
@@ -146,12 +144,10 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
         await reader.close();
       }
     }
-    if (signal.aborted) throw new StudioError('E_CANCELLED');
-    ctx.progress({ phase: 'encode', done: total, total });
-    const wallSeconds = (performance.now() - started) / 1000;
-    metrics.secondsPerFrame = wallSeconds / total;
-    const outputs = await writer.finalize({ engine: 'classical', params: request.params, metrics, wallSeconds, seed: request.seed ?? null, sourceHashes });
-    return { outputs, metrics };
+    return await finishOutput(ctx, writer, started, total, (wallSeconds) => {
+      metrics.secondsPerFrame = wallSeconds / total;
+      return { engine: 'classical', params: request.params, metrics, wallSeconds, seed: request.seed ?? null, sourceHashes };
+    });
   } catch (e) {
     await writer.abort().catch(() => undefined);
     throw e;
