@@ -1,7 +1,7 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import {
-  checkAbort, completeFlow, CompletionBuffer, completeWindow, createMask, holeOnFlowGrid, maskArea, maskIndices, propagate,
+  checkAbort, completeFlow, CompletionBuffer, completeWindow, completionWindowSize, createMask, holeOnFlowGrid, maskArea, maskIndices, propagate,
   type FlowPool, type Mask,
 } from '../temporal/index.js';
 
@@ -72,8 +72,7 @@ export async function completeWithDiffusion(
   if (N <= 0) throw new StudioError('E_RANGE', 'The clip has no frames to complete.');
   const first = await src.frame(0);
   const { width: w, height: h } = first;
-  const bytesPerFrame = w * h * first.channels * 4;
-  const W = Math.max(3, opts.windowSize ?? Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * 3)))));
+  const W = completionWindowSize(first, 3, opts.windowSize);
   const O = Math.min(opts.overlap ?? 3, W - 2);
   const maxKey = opts.maxKeyframes ?? 3;
   const buf = new CompletionBuffer({ length: N, flow: { maxSide: opts.flowMaxSide ?? 960 }, pool: opts.pool, signal: opts.signal, onProgress: opts.onProgress });

@@ -1,7 +1,7 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import { completeFlow, holeOnFlowGrid } from './flow-completion.js';
-import { checkAbort, CompletionBuffer } from './completion-buffer.js';
+import { checkAbort, CompletionBuffer, completionWindowSize } from './completion-buffer.js';
 import { fbConsistency } from './consistency.js';
 import { workingSize, type FlowOptions } from './flow.js';
 import type { FlowPool } from './flow-pool.js';
@@ -200,9 +200,7 @@ export async function completeVideo(
   const N = src.length;
   if (N <= 0) throw new StudioError('E_RANGE', 'The clip has no frames to complete.');
   const first = await src.frame(0);
-  const bytesPerFrame = first.width * first.height * first.channels * 4;
-  const auto = Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * 2.5))));
-  const W = Math.max(3, opts.windowSize ?? auto);
+  const W = completionWindowSize(first, 2.5, opts.windowSize);
   const L = Math.min(opts.lookahead ?? 6, Math.max(0, W - 2));
   const O = Math.min(opts.overlap ?? 3, Math.max(0, W - L - 1));
   const dil = opts.dilate ?? 4;

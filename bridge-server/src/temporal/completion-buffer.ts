@@ -23,6 +23,15 @@ export function maskedFlowInput(frame: FloatFrame, hole: Mask | null, maxSide = 
   return { grey: g, hole: hm.data };
 }
 
+/**
+ * Frames per completion window: `requested` (at least 3), or by memory: about 600 MB for `copies`
+ * working copies of every frame like `frame`, 6…20 frames.
+ */
+export function completionWindowSize(frame: FloatFrame, copies: number, requested?: number): number {
+  const bytesPerFrame = frame.width * frame.height * frame.channels * 4;
+  return Math.max(3, requested ?? Math.max(6, Math.min(20, Math.floor(600e6 / (bytesPerFrame * copies)))));
+}
+
 export interface CompletionBufferOptions {
   /** Frames in the clip. */
   length: number;
