@@ -65,5 +65,5 @@ export type { ContextWindow, WindowOptions, TileOptions, Rect } from './pipeline
 
 // temporal hooks and pixel helpers
 export { warpNoise, integralNoiseWarp, warpLatents, fuseLatents, flowToLatent } from './pipeline/temporal-hooks.js';
-export { frameToPlanes, planesToFrame, resizeFrame, maskToLatent, dilateMask, maskBounds, cropFrame } from './pipeline/image-ops.js';
+export { frameToPlanes, planesToFrame, resizeFrame, maskToLatent, dilateMask, maskBounds, cropFrame, boxBlur } from './pipeline/image-ops.js';
 export type { PixelRange } from './pipeline/image-ops.js';

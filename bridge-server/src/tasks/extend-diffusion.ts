@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom } from '../diffusion/index.js';
+import { boxBlur, deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom } from '../diffusion/index.js';
 import { writeFileAtomic } from '../media/index.js';
 import {
   computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear, type FlowField, type Mask,
@@ -144,7 +144,7 @@ export function highPassDiff(base: FloatFrame, gen: FloatFrame, radius: number):
   const { width: w, height: h, channels: c } = base;
   const diff = new Float32Array(w * h * c);
   for (let i = 0; i < diff.length; i++) diff[i] = gen.data[i] - base.data[i];
-  const low = boxBlur(diff, w, h, c, radius);
+  const low = boxBlur({ width: w, height: h, channels: c, data: diff }, radius).data;
   for (let i = 0; i < diff.length; i++) diff[i] -= low[i];
   return { width: w, height: h, channels: c, data: diff };
 }
@@ -175,24 +175,6 @@ async function readDetail(path: string, like: FloatFrame): Promise<FloatFrame | 
   } catch {
     return null;
   }
-}
-
-function boxBlur(src: Float32Array, w: number, h: number, c: number, r: number): Float32Array {
-  const pass = (a: Float32Array, horizontal: boolean): Float32Array => {
-    const out = new Float32Array(a.length);
-    const len = horizontal ? w : h, lines = horizontal ? h : w;
-    for (let l = 0; l < lines; l++) for (let k = 0; k < c; k++) {
-      const at = (i: number) => ((horizontal ? l * w + i : i * w + l) * c + k);
-      let acc = 0;
-      for (let i = -r; i <= r; i++) acc += a[at(Math.min(len - 1, Math.max(0, i)))];
-      for (let i = 0; i < len; i++) {
-        out[at(i)] = acc / (2 * r + 1);
-        acc += a[at(Math.min(len - 1, i + r + 1))] - a[at(Math.max(0, i - r))];
-      }
-    }
-    return out;
-  };
-  return pass(pass(src, true), false);
 }
 
 async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResult> {

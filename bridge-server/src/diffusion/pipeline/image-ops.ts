@@ -156,3 +156,24 @@ export function cropFrame(f: FloatFrame, x: number, y: number, w: number, h: num
   for (let r = 0; r < h; r++) data.set(f.data.subarray(((y + r) * f.width + x) * C, ((y + r) * f.width + x + w) * C), r * w * C);
   return { width: w, height: h, channels: f.channels, data };
 }
+
+/** Box blur (separable, radius r, edges clamped) of every channel of a frame. */
+export function boxBlur(f: FloatFrame, r: number): FloatFrame {
+  if (r <= 0) return f;
+  const { width: w, height: h, channels: c } = f;
+  const pass = (a: Float32Array, horizontal: boolean): Float32Array => {
+    const out = new Float32Array(a.length);
+    const len = horizontal ? w : h, lines = horizontal ? h : w;
+    for (let l = 0; l < lines; l++) for (let k = 0; k < c; k++) {
+      const at = (i: number) => ((horizontal ? l * w + i : i * w + l) * c + k);
+      let acc = 0;
+      for (let i = -r; i <= r; i++) acc += a[at(Math.min(len - 1, Math.max(0, i)))];
+      for (let i = 0; i < len; i++) {
+        out[at(i)] = acc / (2 * r + 1);
+        acc += a[at(Math.min(len - 1, i + r + 1))] - a[at(Math.max(0, i - r))];
+      }
+    }
+    return out;
+  };
+  return { width: w, height: h, channels: c, data: pass(pass(f.data, true), false) };
+}

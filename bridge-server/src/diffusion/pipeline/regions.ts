@@ -5,7 +5,7 @@
  */
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
-import { cropFrame, dilateMask, maskBounds, maskChannel, resizeFrame } from './image-ops.js';
+import { boxBlur, cropFrame, dilateMask, maskBounds, maskChannel, resizeFrame } from './image-ops.js';
 
 export interface Rect { x: number; y: number; w: number; h: number }
 
@@ -61,28 +61,6 @@ export function planContextWindow(frameW: number, frameH: number, mask: FloatFra
   }
   const size = workingSize(crop.w, crop.h, resolution, multiple);
   return { crop, ...size, latentWidth: size.width / 8, latentHeight: size.height / 8 };
-}
-
-/** Box blur (separable, radius r) of a single-channel frame. */
-function boxBlur(m: FloatFrame, r: number): FloatFrame {
-  if (r <= 0) return m;
-  const { width: W, height: H } = m;
-  const pass = (src: Float32Array, horizontal: boolean) => {
-    const dst = new Float32Array(W * H);
-    const len = horizontal ? W : H;
-    const lines = horizontal ? H : W;
-    for (let l = 0; l < lines; l++) {
-      const at = (i: number) => (horizontal ? l * W + i : i * W + l);
-      let acc = 0;
-      for (let i = -r; i <= r; i++) acc += src[at(Math.min(len - 1, Math.max(0, i)))];
-      for (let i = 0; i < len; i++) {
-        dst[at(i)] = acc / (2 * r + 1);
-        acc += src[at(Math.min(len - 1, i + r + 1))] - src[at(Math.max(0, i - r))];
-      }
-    }
-    return dst;
-  };
-  return { width: W, height: H, channels: 1, data: pass(pass(m.data, true), false) };
 }
 
 /**
