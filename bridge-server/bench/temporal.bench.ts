@@ -275,7 +275,7 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
   };
   console.log(`  flow on ${pairs} sample-scene 1080p pairs (true background motion from the camera path)`);
   let oursMedium = 0;
-  for (const [name, dis] of [['ours quality (960 working)', DIS_QUALITY], ['ours medium (960 working, stops at 1/2)', DIS_MEDIUM]] as const) {
+  for (const [name, dis] of [['ours quality (960 working)', DIS_QUALITY], ['ours medium (OpenCV MEDIUM params, 960)', DIS_MEDIUM]] as const) {
     let secs = 0, core = 0, e = 0;
     for (let t = 0; t < pairs; t++) {
       const t0 = performance.now();

@@ -21,8 +21,12 @@ export interface DisParams {
 }
 
 export const DIS_QUALITY: DisParams = { patchSize: 8, patchStride: 4, gradientDescentIterations: 16, finestScale: 0, variational: DEFAULT_VARIATIONAL };
-/** Comparable to OpenCV's PRESET_MEDIUM (which also stops one level above full resolution). */
-export const DIS_MEDIUM: DisParams = { patchSize: 8, patchStride: 4, gradientDescentIterations: 12, finestScale: 1, variational: { ...DEFAULT_VARIATIONAL, fixedPointIterations: 5 } };
+/**
+ * OpenCV's PRESET_MEDIUM: patch 8, stride 3, 25 gradient-descent iterations, 5 refinement
+ * iterations. OpenCV stops one level above full resolution; at the 960 working size of 1080p
+ * footage (flowInput's default) level 0 is that same resolution, so finestScale is 0 here.
+ */
+export const DIS_MEDIUM: DisParams = { patchSize: 8, patchStride: 3, gradientDescentIterations: 25, finestScale: 0, variational: { ...DEFAULT_VARIATIONAL, fixedPointIterations: 5 } };
 export const DIS_FAST: DisParams = { patchSize: 8, patchStride: 5, gradientDescentIterations: 8, finestScale: 2, variational: { ...DEFAULT_VARIATIONAL, fixedPointIterations: 3 } };
 
 function patchPositions(size: number, ps: number, stride: number): Int32Array {
@@ -33,18 +37,76 @@ function patchPositions(size: number, ps: number, stride: number): Int32Array {
   return Int32Array.from(out);
 }
 
-/** Mean-normalised SSD of the patch at (px,py) displaced by (u,v). */
-function patchCost(I0: Float32Array, I1: Float32Array, w: number, h: number, px: number, py: number, ps: number, u: number, v: number, hole: Uint8Array | null): number {
+/**
+ * I1 sampled over the ps×ps patch at (px,py) displaced by (u,v), minus I0: out[y*ps+x]. The
+ * displacement is constant over a patch, so the bilinear weights are computed once and the patch
+ * is read with plain index arithmetic; only patches reaching past the border take the clamped path.
+ */
+function patchDiff(d0: Float32Array, d1: Float32Array, w: number, h: number, px: number, py: number, ps: number, u: number, v: number, out: Float32Array): void {
+  const tx = px + u, ty = py + v;
+  const x0 = Math.floor(tx), y0 = Math.floor(ty);
+  if (x0 >= 0 && y0 >= 0 && x0 + ps < w && y0 + ps < h) {
+    const ax = tx - x0, ay = ty - y0;
+    const w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
+    for (let y = 0, o = 0; y < ps; y++) {
+      let q = (y0 + y) * w + x0;
+      const r = (py + y) * w + px;
+      for (let x = 0; x < ps; x++, q++, o++) out[o] = w00 * d1[q] + w01 * d1[q + 1] + w10 * d1[q + w] + w11 * d1[q + w + 1] - d0[r + x];
+    }
+    return;
+  }
+  for (let y = 0, o = 0; y < ps; y++) {
+    const r = (py + y) * w + px;
+    for (let x = 0; x < ps; x++, o++) out[o] = sampleClamped(d1, w, h, tx + x, ty + y) - d0[r + x];
+  }
+}
+
+/** Mean-normalised SSD of a patch difference (pixels in the unknown region skipped). */
+function diffCost(diff: Float32Array, ps: number, hole: Uint8Array | null, w: number, px: number, py: number): number {
   let s = 0, s2 = 0, n = 0;
-  for (let y = 0; y < ps; y++) {
-    const r = (py + y) * w;
-    for (let x = 0; x < ps; x++) {
-      if (hole && hole[r + px + x]) continue;
-      const d = sampleClamped(I1, w, h, px + x + u, py + y + v) - I0[r + px + x];
-      s += d; s2 += d * d; n++;
+  if (hole === null) {
+    for (let i = 0, m = ps * ps; i < m; i++) { const d = diff[i]; s += d; s2 += d * d; }
+    n = ps * ps;
+  } else {
+    for (let y = 0, o = 0; y < ps; y++) {
+      const r = (py + y) * w + px;
+      for (let x = 0; x < ps; x++, o++) { if (hole[r + x]) continue; const d = diff[o]; s += d; s2 += d * d; n++; }
     }
   }
   return n ? s2 / n - (s / n) * (s / n) : 0;
+}
+
+/**
+ * Sums over the ps×ps patch at (px,py) of d = I1(p + (u,v)) − I0(p), for a patch with no unknown
+ * pixels: out = [Σd, Σd², Σ gx·d, Σ gy·d]. Each row of I1 is interpolated horizontally once and
+ * reused for the next output row, so a sample costs two loads instead of four.
+ */
+function patchSums(d0: Float32Array, d1: Float32Array, gxd: Float32Array, gyd: Float32Array, w: number, h: number, px: number, py: number, ps: number, u: number, v: number, row: Float32Array, diff: Float32Array, out: Float64Array): void {
+  const tx = px + u, ty = py + v;
+  const x0 = Math.floor(tx), y0 = Math.floor(ty);
+  let s = 0, s2 = 0, sx = 0, sy = 0;
+  if (x0 >= 0 && y0 >= 0 && x0 + ps < w && y0 + ps < h) {
+    const ax = tx - x0, ay = ty - y0, bx = 1 - ax, by = 1 - ay;
+    let q = y0 * w + x0;
+    for (let x = 0; x < ps; x++) row[x] = bx * d1[q + x] + ax * d1[q + x + 1];
+    for (let y = 0; y < ps; y++) {
+      q += w;
+      const r = (py + y) * w + px;
+      for (let x = 0; x < ps; x++) {
+        const nr = bx * d1[q + x] + ax * d1[q + x + 1];
+        const d = by * row[x] + ay * nr - d0[r + x];
+        row[x] = nr;
+        s += d; s2 += d * d; sx += gxd[r + x] * d; sy += gyd[r + x] * d;
+      }
+    }
+  } else {
+    patchDiff(d0, d1, w, h, px, py, ps, u, v, diff);
+    for (let y = 0, o = 0; y < ps; y++) {
+      const r = (py + y) * w + px;
+      for (let x = 0; x < ps; x++, o++) { const d = diff[o]; s += d; s2 += d * d; sx += gxd[r + x] * d; sy += gyd[r + x] * d; }
+    }
+  }
+  out[0] = s; out[1] = s2; out[2] = sx; out[3] = sy;
 }
 
 /** One DIS level: U, V hold the initial dense flow at this level and receive the result. */
@@ -83,6 +145,18 @@ function disLevel(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: Dis
       Sx[k] = U[ci]; Sy[k] = V[ci];
     }
   }
+  const diff = new Float32Array(ps * ps), row = new Float32Array(ps), sums = new Float64Array(4);
+  const nps = ps * ps;
+  const cost = hole0 === null
+    ? (px: number, py: number, u: number, v: number): number => {
+      patchSums(d0, d1, gxd, gyd, w, h, px, py, ps, u, v, row, diff, sums);
+      const m = sums[0] / nps;
+      return sums[1] / nps - m * m;
+    }
+    : (px: number, py: number, u: number, v: number): number => {
+      patchDiff(d0, d1, w, h, px, py, ps, u, v, diff);
+      return diffCost(diff, ps, hole0, w, px, py);
+    };
   const costs = new Float32Array(np);
   const gd = (k: number, px: number, py: number, iters: number): void => {
     let u = Sx[k], v = Sy[k];
@@ -94,13 +168,15 @@ function disLevel(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: Dis
     const mx = mgx[k], my = mgy[k];
     for (let it = 0; it < iters; it++) {
       let bx = 0, by = 0;
-      for (let y = 0; y < ps; y++) {
-        const r = (py + y) * w + px;
-        const sy = py + y + v;
-        for (let x = 0; x < ps; x++) {
-          if (hole0 && hole0[r + x]) continue;
-          const d = sampleClamped(d1, w, h, px + x + u, sy) - d0[r + x];
-          bx += (gxd[r + x] - mx) * d; by += (gyd[r + x] - my) * d;
+      if (hole0 === null) {
+        // Σ (g − mean g)·d = Σ g·d − mean g · Σ d
+        patchSums(d0, d1, gxd, gyd, w, h, px, py, ps, u, v, row, diff, sums);
+        bx = sums[2] - mx * sums[0]; by = sums[3] - my * sums[0];
+      } else {
+        patchDiff(d0, d1, w, h, px, py, ps, u, v, diff);
+        for (let y = 0, o = 0; y < ps; y++) {
+          const r = (py + y) * w + px;
+          for (let x = 0; x < ps; x++, o++) { if (hole0[r + x]) continue; const d = diff[o]; bx += (gxd[r + x] - mx) * d; by += (gyd[r + x] - my) * d; }
         }
       }
       const dx = (hyy * bx - hxy * by) / det, dy = (hxx * by - hxy * bx) / det;
@@ -117,11 +193,11 @@ function disLevel(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: Dis
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const k = j * nx + i, px = xs[i], py = ys[j];
-      let best = patchCost(d0, d1, w, h, px, py, ps, Sx[k], Sy[k], hole0);
-      if (i > 0) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k - 1], Sy[k - 1], hole0); if (c < best) { best = c; Sx[k] = Sx[k - 1]; Sy[k] = Sy[k - 1]; } }
-      if (j > 0) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k - nx], Sy[k - nx], hole0); if (c < best) { best = c; Sx[k] = Sx[k - nx]; Sy[k] = Sy[k - nx]; } }
+      let best = cost(px, py, Sx[k], Sy[k]);
+      if (i > 0) { const c = cost(px, py, Sx[k - 1], Sy[k - 1]); if (c < best) { best = c; Sx[k] = Sx[k - 1]; Sy[k] = Sy[k - 1]; } }
+      if (j > 0) { const c = cost(px, py, Sx[k - nx], Sy[k - nx]); if (c < best) { best = c; Sx[k] = Sx[k - nx]; Sy[k] = Sy[k - nx]; } }
       gd(k, px, py, half);
-      costs[k] = patchCost(d0, d1, w, h, px, py, ps, Sx[k], Sy[k], hole0);
+      costs[k] = cost(px, py, Sx[k], Sy[k]);
     }
   }
   // backward pass: reverse order, candidates = own, right, bottom
@@ -129,31 +205,29 @@ function disLevel(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: Dis
     for (let i = nx - 1; i >= 0; i--) {
       const k = j * nx + i, px = xs[i], py = ys[j];
       let best = costs[k];
-      if (i < nx - 1) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k + 1], Sy[k + 1], hole0); if (c < best) { best = c; Sx[k] = Sx[k + 1]; Sy[k] = Sy[k + 1]; } }
-      if (j < ny - 1) { const c = patchCost(d0, d1, w, h, px, py, ps, Sx[k + nx], Sy[k + nx], hole0); if (c < best) { best = c; Sx[k] = Sx[k + nx]; Sy[k] = Sy[k + nx]; } }
+      if (i < nx - 1) { const c = cost(px, py, Sx[k + 1], Sy[k + 1]); if (c < best) { best = c; Sx[k] = Sx[k + 1]; Sy[k] = Sy[k + 1]; } }
+      if (j < ny - 1) { const c = cost(px, py, Sx[k + nx], Sy[k + nx]); if (c < best) { best = c; Sx[k] = Sx[k + nx]; Sy[k] = Sy[k + nx]; } }
       gd(k, px, py, iters - half);
     }
   }
-  // patch mean brightness offset, for brightness-robust densification weights
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const k = j * nx + i, px = xs[i], py = ys[j];
-      let s = 0;
-      for (let y = 0; y < ps; y++) for (let x = 0; x < ps; x++) { const q = (py + y) * w + px + x; if (!hole0 || !hole0[q]) s += sampleClamped(d1, w, h, px + x + Sx[k], py + y + Sy[k]) - d0[q]; }
-      Sd[k] = s / Math.max(1, cntK[k]);
-    }
-  }
   // densification: every pixel averages the patches covering it, weighted by photometric fit
+  // (residual after removing the patch's mean brightness offset, so exposure change is not penalised)
   const accU = new Float32Array(w * h), accV = new Float32Array(w * h), accW = new Float32Array(w * h);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const k = j * nx + i, px = xs[i], py = ys[j];
       if (!ok[k]) continue;
-      const u = Sx[k], v = Sy[k], md = Sd[k];
-      for (let y = 0; y < ps; y++) {
+      const u = Sx[k], v = Sy[k];
+      patchDiff(d0, d1, w, h, px, py, ps, u, v, diff);
+      let s = 0;
+      for (let y = 0, o = 0; y < ps; y++) { const r = (py + y) * w + px; for (let x = 0; x < ps; x++, o++) if (!hole0 || !hole0[r + x]) s += diff[o]; }
+      const md = s / Math.max(1, cntK[k]);
+      Sd[k] = md;
+      for (let y = 0, o = 0; y < ps; y++) {
         const r = (py + y) * w + px;
-        for (let x = 0; x < ps; x++) {
-          const d = Math.abs(sampleClamped(d1, w, h, px + x + u, py + y + v) - d0[r + x] - md);
+        for (let x = 0; x < ps; x++, o++) {
+          let d = diff[o] - md;
+          if (d < 0) d = -d;
           // pixels in the unknown region take the patch's vector at a low weight (no photometric evidence)
           const wt = hole0 && hole0[r + x] ? 0.05 : 1 / (d > 1 ? d : 1);
           accU[r + x] += wt * u; accV[r + x] += wt * v; accW[r + x] += wt;
@@ -182,14 +256,28 @@ function downsampleHole(m: Uint8Array | null, w: number, h: number): Uint8Array 
 /** Bilinear 2x upsampling of a flow onto a (w, h) grid; vectors are scaled by the size ratio. */
 export function upsampleFlowTo(f: FlowField, w: number, h: number): FlowField {
   const out = createFlow(w, h);
-  const sx = f.width / w, sy = f.height / h;
-  const kx = w / f.width, ky = h / f.height;
+  const fw = f.width, fh = f.height, fu = f.u, fv = f.v, ou = out.u, ov = out.v;
+  const sx = fw / w, sy = fh / h;
+  const kx = w / fw, ky = h / fh;
+  // source column of every output column, computed once (bilinear, clamped)
+  const cx0 = new Int32Array(w), cx1 = new Int32Array(w), cax = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    let fx = (x + 0.5) * sx - 0.5;
+    if (fx < 0) fx = 0; else if (fx > fw - 1) fx = fw - 1;
+    const x0 = fx | 0;
+    cx0[x] = x0; cx1[x] = x0 + 1 < fw ? x0 + 1 : x0; cax[x] = fx - x0;
+  }
   for (let y = 0, i = 0; y < h; y++) {
-    const fy = (y + 0.5) * sy - 0.5;
+    let fy = (y + 0.5) * sy - 0.5;
+    if (fy < 0) fy = 0; else if (fy > fh - 1) fy = fh - 1;
+    const y0 = fy | 0, ay = fy - y0;
+    const r0 = y0 * fw, r1 = (y0 + 1 < fh ? y0 + 1 : y0) * fw;
     for (let x = 0; x < w; x++, i++) {
-      const fx = (x + 0.5) * sx - 0.5;
-      out.u[i] = sampleClamped(f.u, f.width, f.height, fx, fy) * kx;
-      out.v[i] = sampleClamped(f.v, f.width, f.height, fx, fy) * ky;
+      const a0 = cx0[x], a1 = cx1[x], ax = cax[x];
+      const ut = fu[r0 + a0] + (fu[r0 + a1] - fu[r0 + a0]) * ax, ub = fu[r1 + a0] + (fu[r1 + a1] - fu[r1 + a0]) * ax;
+      const vt = fv[r0 + a0] + (fv[r0 + a1] - fv[r0 + a0]) * ax, vb = fv[r1 + a0] + (fv[r1 + a1] - fv[r1 + a0]) * ax;
+      ou[i] = (ut + (ub - ut) * ay) * kx;
+      ov[i] = (vt + (vb - vt) * ay) * ky;
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { gradients, sampleClamped } from './image.js';
+import { gradients } from './image.js';
 import type { Plane } from './types.js';
 
 export interface VariationalParams {
@@ -19,15 +19,16 @@ export const DEFAULT_VARIATIONAL: VariationalParams = { fixedPointIterations: 5,
 
 const EPS2 = 1e-6;
 
-function warpInto(src: Float32Array, w: number, h: number, U: Float32Array, V: Float32Array, out: Float32Array): void {
-  for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) out[i] = sampleClamped(src, w, h, x + U[i], y + V[i]);
-}
-
 /**
  * Variational refinement of a dense flow (as in DIS, after Brox et al.): minimises
  * Σ δΨ(data²) + γΨ(gradient-constancy²) + αΨ(|∇u|²+|∇v|²) with Ψ(s²)=√(s²+ε²), linearised around the
  * current flow, solved by fixed-point iterations with SOR inner sweeps. Updates U, V in place.
  * Images are in 0..255.
+ *
+ * Memory layout (the solver is bandwidth-bound): per-pixel terms are interleaved in a few arrays
+ * rather than spread over a dozen; increments and per-pixel coefficients are padded by one image row
+ * of zeros above and below (index j = i + w), and an edge weight is zero where the edge leaves the
+ * image, so the SOR sweep runs without border branches.
  */
 export function refineFlow(I0: Plane, I1: Plane, U: Float32Array, V: Float32Array, p: VariationalParams, hole0: Uint8Array | null = null, hole1: Uint8Array | null = null): void {
   const w = I0.width, h = I0.height, n = w * h;
@@ -35,76 +36,105 @@ export function refineFlow(I0: Plane, I1: Plane, U: Float32Array, V: Float32Arra
   const g0 = gradients(I0), g1 = gradients(I1);
   const g0xx = gradients(g0.gx), g0yy = gradients(g0.gy);
   const g1xx = gradients(g1.gx), g1yy = gradients(g1.gy);
-  const I1w = new Float32Array(n), I1xw = new Float32Array(n), I1yw = new Float32Array(n);
-  const I1xxw = new Float32Array(n), I1xyw = new Float32Array(n), I1yyw = new Float32Array(n);
-  warpInto(I1.data, w, h, U, V, I1w);
-  warpInto(g1.gx.data, w, h, U, V, I1xw);
-  warpInto(g1.gy.data, w, h, U, V, I1yw);
-  warpInto(g1xx.gx.data, w, h, U, V, I1xxw);
-  warpInto(g1xx.gy.data, w, h, U, V, I1xyw);
-  warpInto(g1yy.gy.data, w, h, U, V, I1yyw);
-  const Ix = new Float32Array(n), Iy = new Float32Array(n), Iz = new Float32Array(n);
-  const Ixx = new Float32Array(n), Ixy = new Float32Array(n), Iyy = new Float32Array(n);
-  const Ixz = new Float32Array(n), Iyz = new Float32Array(n), inside = new Uint8Array(n);
-  const d0 = I0.data;
+  // linearised data terms, 8 per pixel: Ix Iy Iz Ixx Ixy Iyy Ixz Iyz, from I1's channels sampled at
+  // x + (U, V) (bilinear, clamped; the weights are shared by the six channels)
+  const T = new Float32Array(8 * n), inside = new Uint8Array(n);
+  const d0 = I0.data, g0x = g0.gx.data, g0y = g0.gy.data, g0xxd = g0xx.gx.data, g0xyd = g0xx.gy.data, g0yyd = g0yy.gy.data;
+  const s0 = I1.data, s1 = g1.gx.data, s2 = g1.gy.data, s3 = g1xx.gx.data, s4 = g1xx.gy.data, s5 = g1yy.gy.data;
+  const xm = w - 1, ym = h - 1;
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
-      const tx = x + U[i], ty = y + V[i];
-      inside[i] = tx >= 0 && tx <= w - 1 && ty >= 0 && ty <= h - 1 ? 1 : 0;
-      if (inside[i] && ((hole0 && hole0[i]) || (hole1 && hole1[Math.round(ty) * w + Math.round(tx)]))) inside[i] = 0;
-      Ix[i] = 0.5 * (I1xw[i] + g0.gx.data[i]);
-      Iy[i] = 0.5 * (I1yw[i] + g0.gy.data[i]);
-      Iz[i] = I1w[i] - d0[i];
-      Ixx[i] = 0.5 * (I1xxw[i] + g0xx.gx.data[i]);
-      Ixy[i] = 0.5 * (I1xyw[i] + g0xx.gy.data[i]);
-      Iyy[i] = 0.5 * (I1yyw[i] + g0yy.gy.data[i]);
-      Ixz[i] = I1xw[i] - g0.gx.data[i];
-      Iyz[i] = I1yw[i] - g0.gy.data[i];
+      let tx = x + U[i], ty = y + V[i];
+      let ins = tx >= 0 && tx <= xm && ty >= 0 && ty <= ym ? 1 : 0;
+      if (ins && ((hole0 && hole0[i]) || (hole1 && hole1[Math.round(ty) * w + Math.round(tx)]))) ins = 0;
+      inside[i] = ins;
+      if (tx < 0) tx = 0; else if (tx > xm) tx = xm;
+      if (ty < 0) ty = 0; else if (ty > ym) ty = ym;
+      const x0 = tx | 0, y0 = ty | 0;
+      const ax = tx - x0, ay = ty - y0;
+      const w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
+      const qa = y0 * w + x0, qb = qa + (x0 < xm ? 1 : 0), qc = qa + (y0 < ym ? w : 0), qd = qc + qb - qa;
+      const i1 = w00 * s0[qa] + w01 * s0[qb] + w10 * s0[qc] + w11 * s0[qd];
+      const i1x = w00 * s1[qa] + w01 * s1[qb] + w10 * s1[qc] + w11 * s1[qd];
+      const i1y = w00 * s2[qa] + w01 * s2[qb] + w10 * s2[qc] + w11 * s2[qd];
+      const i1xx = w00 * s3[qa] + w01 * s3[qb] + w10 * s3[qc] + w11 * s3[qd];
+      const i1xy = w00 * s4[qa] + w01 * s4[qb] + w10 * s4[qc] + w11 * s4[qd];
+      const i1yy = w00 * s5[qa] + w01 * s5[qb] + w10 * s5[qc] + w11 * s5[qd];
+      const t = 8 * i;
+      T[t] = 0.5 * (i1x + g0x[i]);
+      T[t + 1] = 0.5 * (i1y + g0y[i]);
+      T[t + 2] = i1 - d0[i];
+      T[t + 3] = 0.5 * (i1xx + g0xxd[i]);
+      T[t + 4] = 0.5 * (i1xy + g0xyd[i]);
+      T[t + 5] = 0.5 * (i1yy + g0yyd[i]);
+      T[t + 6] = i1x - g0x[i];
+      T[t + 7] = i1y - g0y[i];
     }
   }
-  const du = new Float32Array(n), dv = new Float32Array(n);
-  const A11 = new Float32Array(n), A12 = new Float32Array(n), A22 = new Float32Array(n);
-  const b1 = new Float32Array(n), b2 = new Float32Array(n), ws = new Float32Array(n);
+  const P = n + 2 * w;
+  // D: increments du, dv at 2j, 2j+1. C: per pixel (8j..): wx (edge j↔j+1), wy (edge j↔j+w), A12,
+  // b1, b2 (with the smoothness pull of the fixed U, V), ω/(A11+Σw), ω/(A22+Σw) (0: no equation)
+  const D = new Float32Array(2 * P), C = new Float32Array(8 * P);
   const { alpha, gamma, delta, omega } = p;
+  const om1 = 1 - omega;
   for (let fp = 0; fp < p.fixedPointIterations; fp++) {
+    // smoothness weights from forward differences of the total flow, on the edges that exist
     for (let y = 0, i = 0; y < h; y++) {
       for (let x = 0; x < w; x++, i++) {
-        // smoothness weight from forward differences of the total flow
-        const ur = x < w - 1 ? U[i + 1] + du[i + 1] - U[i] - du[i] : 0;
-        const ud = y < h - 1 ? U[i + w] + du[i + w] - U[i] - du[i] : 0;
-        const vr = x < w - 1 ? V[i + 1] + dv[i + 1] - V[i] - dv[i] : 0;
-        const vd = y < h - 1 ? V[i + w] + dv[i + w] - V[i] - dv[i] : 0;
-        ws[i] = alpha / (2 * Math.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
-        if (!inside[i]) { A11[i] = A12[i] = A22[i] = b1[i] = b2[i] = 0; continue; }
-        const r = Iz[i] + Ix[i] * du[i] + Iy[i] * dv[i];
-        const wd = delta / (2 * Math.sqrt(r * r + EPS2));
-        const rx = Ixz[i] + Ixx[i] * du[i] + Ixy[i] * dv[i];
-        const ry = Iyz[i] + Ixy[i] * du[i] + Iyy[i] * dv[i];
-        const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
-        A11[i] = wd * Ix[i] * Ix[i] + wg * (Ixx[i] * Ixx[i] + Ixy[i] * Ixy[i]);
-        A12[i] = wd * Ix[i] * Iy[i] + wg * (Ixx[i] * Ixy[i] + Ixy[i] * Iyy[i]);
-        A22[i] = wd * Iy[i] * Iy[i] + wg * (Ixy[i] * Ixy[i] + Iyy[i] * Iyy[i]);
-        b1[i] = -(wd * Ix[i] * Iz[i] + wg * (Ixx[i] * Ixz[i] + Ixy[i] * Iyz[i]));
-        b2[i] = -(wd * Iy[i] * Iz[i] + wg * (Ixy[i] * Ixz[i] + Iyy[i] * Iyz[i]));
+        const j = i + w;
+        const ut = U[i] + D[2 * j], vt = V[i] + D[2 * j + 1];
+        let ur = 0, ud = 0, vr = 0, vd = 0;
+        if (x < w - 1) { ur = U[i + 1] + D[2 * j + 2] - ut; vr = V[i + 1] + D[2 * j + 3] - vt; }
+        if (y < h - 1) { ud = U[i + w] + D[2 * (j + w)] - ut; vd = V[i + w] + D[2 * (j + w) + 1] - vt; }
+        const k = alpha / (2 * Math.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
+        C[8 * j] = x < w - 1 ? k : 0;
+        C[8 * j + 1] = y < h - 1 ? k : 0;
       }
     }
+    for (let i = 0, j = w; i < n; i++, j++) {
+      const c = 8 * j;
+      const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
+      const sw = kl + kr + ku + kd;
+      const uc = U[i], vc = V[i];
+      // neighbours that do not exist have weight 0 (and are not read)
+      let su = 0, sv = 0;
+      if (kl) { su += kl * (U[i - 1] - uc); sv += kl * (V[i - 1] - vc); }
+      if (kr) { su += kr * (U[i + 1] - uc); sv += kr * (V[i + 1] - vc); }
+      if (ku) { su += ku * (U[i - w] - uc); sv += ku * (V[i - w] - vc); }
+      if (kd) { su += kd * (U[i + w] - uc); sv += kd * (V[i + w] - vc); }
+      let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+      if (inside[i]) {
+        const t = 8 * i;
+        const ix = T[t], iy = T[t + 1], iz = T[t + 2], ixx = T[t + 3], ixy = T[t + 4], iyy = T[t + 5], ixz = T[t + 6], iyz = T[t + 7];
+        const dui = D[2 * j], dvi = D[2 * j + 1];
+        const r = iz + ix * dui + iy * dvi;
+        const wd = delta / (2 * Math.sqrt(r * r + EPS2));
+        const rx = ixz + ixx * dui + ixy * dvi;
+        const ry = iyz + ixy * dui + iyy * dvi;
+        const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
+        a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
+        a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
+        a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
+        b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
+        b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
+      }
+      const denU = a11 + sw, denV = a22 + sw;
+      C[c + 2] = a12; C[c + 3] = b1 + su; C[c + 4] = b2 + sv;
+      C[c + 5] = denU > 1e-12 ? omega / denU : 0;
+      C[c + 6] = denV > 1e-12 ? omega / denV : 0;
+    }
     for (let it = 0; it < p.sorIterations; it++) {
-      for (let y = 0, i = 0; y < h; y++) {
-        for (let x = 0; x < w; x++, i++) {
-          let sw = 0, su = 0, sv = 0;
-          const uc = U[i], vc = V[i];
-          if (x > 0) { const k = ws[i - 1]; sw += k; su += k * (U[i - 1] + du[i - 1] - uc); sv += k * (V[i - 1] + dv[i - 1] - vc); }
-          if (x < w - 1) { const k = ws[i]; sw += k; su += k * (U[i + 1] + du[i + 1] - uc); sv += k * (V[i + 1] + dv[i + 1] - vc); }
-          if (y > 0) { const k = ws[i - w]; sw += k; su += k * (U[i - w] + du[i - w] - uc); sv += k * (V[i - w] + dv[i - w] - vc); }
-          if (y < h - 1) { const k = ws[i]; sw += k; su += k * (U[i + w] + du[i + w] - uc); sv += k * (V[i + w] + dv[i + w] - vc); }
-          const du0 = du[i];
-          const denU = A11[i] + sw;
-          if (denU > 1e-12) du[i] = (1 - omega) * du0 + omega * (b1[i] - A12[i] * dv[i] + su) / denU;
-          const denV = A22[i] + sw;
-          if (denV > 1e-12) dv[i] = (1 - omega) * dv[i] + omega * (b2[i] - A12[i] * du[i] + sv) / denV;
-        }
+      for (let j = w, e = w + n; j < e; j++) {
+        const c = 8 * j, d = 2 * j;
+        const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
+        const a12 = C[c + 2];
+        const ru = C[c + 5];
+        // a pixel with no equation keeps its increment
+        if (ru !== 0) D[d] = om1 * D[d] + (C[c + 3] - a12 * D[d + 1] + kl * D[d - 2] + kr * D[d + 2] + ku * D[d - 2 * w] + kd * D[d + 2 * w]) * ru;
+        const rv = C[c + 6];
+        if (rv !== 0) D[d + 1] = om1 * D[d + 1] + (C[c + 4] - a12 * D[d] + kl * D[d - 1] + kr * D[d + 3] + ku * D[d - 2 * w + 1] + kd * D[d + 2 * w + 1]) * rv;
       }
     }
   }
-  for (let i = 0; i < n; i++) { U[i] += du[i]; V[i] += dv[i]; }
+  for (let i = 0; i < n; i++) { U[i] += D[2 * (i + w)]; V[i] += D[2 * (i + w) + 1]; }
 }
