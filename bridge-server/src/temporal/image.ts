@@ -60,6 +60,8 @@ export function resizePlane(src: Plane, width: number, height: number): Plane {
   // Area-average first when shrinking a lot, so the bilinear sample does not alias.
   let s = src;
   while (s.width >= 2 * width && s.height >= 2 * height) s = downsample2(s);
+  // an exact power-of-two reduction needs no resampling (the bilinear pass would be the identity)
+  if (s.width === width && s.height === height) return s;
   const out = createPlane(width, height);
   const { width: sw, height: sh, data: sd } = s;
   const o = out.data;
