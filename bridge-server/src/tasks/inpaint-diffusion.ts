@@ -7,6 +7,7 @@ import {
   computeFlowPair, createMask, fbConsistency, maskArea, sampleFlowAt, sharedFlowPool, type FlowField, type Mask,
 } from '../temporal/index.js';
 import { completeWithDiffusion } from './diffusion-completion.js';
+import { FeatheredFill } from './feathered-fill.js';
 import { KeyframeGenerator, type KeyframeSettings } from './diffusion-keyframes.js';
 import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
 import { rangeMasks } from './inpaint.js';
@@ -53,7 +54,10 @@ interface Job {
  *   prompt on one shared context window, initial noise warped along the flow from keyframe to
  *   keyframe and latents fused with the previous keyframe where the flow is reliable; the frames
  *   between are the keyframes carried by flow (coordinate tracing from both sides, blended).
- * Outside the dilated mask plus the feather the output is the source, bit for bit.
+ * Both honour the user's `dilate` (the media layer grows the mask) and `feather` (the fill is
+ * blended into the source over `feather` px outside the dilated mask; remove pastes through
+ * FeatheredFill like the classical engine). Outside the dilated mask plus the feather band the
+ * output is the source, bit for bit.
  */
 export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
   const started = performance.now();
@@ -71,8 +75,9 @@ export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
     const settings: KeyframeSettings = {
       prompt: replace ? request.prompt!.trim() : '', negativePrompt: p.negativePrompt, seed: request.seed ?? DEFAULT_SEED,
       steps: p.steps, strength: p.strength, guidance: p.guidance, scheduler: schedulerFor(p.scheduler),
-      // remove: the residual is grown a little and blended into the propagated fill; replace: the
-      // media layer already grew the mask, the feather is the user's
+      // remove: the keyframe's residual is grown a little and blended into the propagated fill (the
+      // user's dilate and feather apply to the final paste, FeatheredFill); replace: the media
+      // layer already grew the mask, the feather is the user's
       feather: replace ? p.feather : 4, maskDilation: replace ? 0 : 2,
       resolution: MODEL_RESOLUTION, fuseSteps: replace ? 0.5 : 0, fuseStrength: 0.5,
     };
@@ -132,13 +137,17 @@ async function runRemove(job: Job): Promise<void> {
   const total = range.out - range.in;
   const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
   const save = checkpointFrames(ctx, job, (i) => range.in + i, 'fill', total);
+  const source = hashedRangeFrames(reader, range, job.sourceHashes);
+  // the user's feather, as in the classical engine: the band is completed too and the fill pasted
+  // over the source with the feather weights (bit-exact source beyond the band)
+  const feathered = new FeatheredFill(request.params.feather);
   let maskPixels = 0;
   try {
     const summary = await completeWithDiffusion(
       {
         length: total,
-        frame: hashedRangeFrames(reader, range, job.sourceHashes),
-        hole: (i) => job.maskOf(range.in + i),
+        frame: async (i) => feathered.source(i, await source(i)),
+        hole: async (i) => feathered.hole(i, await job.maskOf(range.in + i)),
       },
       {
         keyframe: (i, image, residual) => job.keys.generate(range.in + i, image, residual),
@@ -149,7 +158,7 @@ async function runRemove(job: Job): Promise<void> {
       },
       async (i, frame, hole) => {
         maskPixels += maskArea(hole);
-        await save(i, frame);
+        await save(i, feathered.paste(i, frame));
       },
     );
     metrics.maskedFraction = maskPixels / (total * info.width * info.height);

@@ -1,9 +1,9 @@
-import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
+import { StudioError, type RequestOf } from '@synthetic-studio/shared';
 import { createOutputWriter, loadMask, probeMedia, resolveRange, type MaskSource, type MediaInfo } from '../media/index.js';
 import {
-  completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, maskToFrame, MaskTracker, sharedFlowPool, type Mask,
+  completeVideo, decodeMaskRle, encodeMaskRle, maskArea, maskFromFrame, MaskTracker, sharedFlowPool, type Mask,
 } from '../temporal/index.js';
-import { featherWeights, pasteFeathered } from '../diffusion/index.js';
+import { FeatheredFill } from './feathered-fill.js';
 import { runInpaintDiffusion, validateInpaintDiffusion } from './inpaint-diffusion.js';
 import { checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
@@ -21,9 +21,10 @@ const TRACK_CHUNK = 16;
  * flow-guided video completion (temporal engine). A mask painted on one frame is tracked along the
  * object's motion first. With `feather` > 0 the hole handed to the completion is the dilated mask
  * plus the feather band, and the fill is pasted over the source with the same weights as the
- * diffusion engine's paste (featherWeights: 1 in the dilated mask, falling over `feather` px
- * outside it). Pixels outside the dilated mask plus the feather band are written bit-exact; frames
- * already checkpointed are not written again (resume after a crash).
+ * diffusion engine's paste (FeatheredFill, shared with the diffusion remove: featherWeights, 1 in
+ * the dilated mask, falling over `feather` px outside it). Pixels outside the dilated mask plus
+ * the feather band are written bit-exact; frames already checkpointed are not written again
+ * (resume after a crash).
  */
 export const inpaintTask: TaskDefinition<'inpaint'> = {
   name: 'inpaint',
@@ -97,27 +98,16 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
       const source = hashedRangeFrames(reader, range, sourceHashes);
       const save = checkpointFrames(ctx, writer, (i) => range.in + i, 'fill', total);
       let maskPixels = 0;
-      const feather = request.params.feather;
-      // paste weights of the frames read but not yet emitted (completeVideo reads each mask once, emits each frame once)
-      const weights = new Map<number, FloatFrame>();
-      const sources = new Map<number, FloatFrame>();
+      const feathered = new FeatheredFill(request.params.feather);
       try {
         const summary = await completeVideo(
           {
             length: total,
-            frame: async (i) => {
-              const f = await source(i);
-              if (feather > 0) sources.set(i, f);
-              return f;
-            },
+            frame: async (i) => feathered.source(i, await source(i)),
             mask: async (i) => {
               const m = await maskOf(range.in + i);
               if (m.width !== info.width || m.height !== info.height) throw new StudioError('E_MASK_SIZE');
-              if (feather === 0 || maskArea(m) === 0) return m;
-              // complete the band too, so there is a fill to blend towards
-              const w = featherWeights(maskToFrame(m), feather);
-              weights.set(i, w);
-              return maskFromFrame(w, 0);
+              return feathered.hole(i, m);
             },
           },
           {
@@ -129,10 +119,8 @@ async function runInpaint(ctx: Ctx): Promise<TaskResult> {
           },
           async (i, filled, hole) => {
             if (signal.aborted) throw new StudioError('E_CANCELLED');
-            const w = weights.get(i), src = sources.get(i);
-            weights.delete(i); sources.delete(i);
             maskPixels += maskArea(hole);
-            await save(i, w && src ? pasteFeathered(src, filled, { x: 0, y: 0, w: info.width, h: info.height }, w) : filled);
+            await save(i, feathered.paste(i, filled));
           },
         );
         metrics.maskedFraction = maskPixels / (total * info.width * info.height);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildFixtures } from '@synthetic-studio/models';
 import { addFramesToTimecode, isStudioError, parseJobRequest, type FloatFrame, type JobRequest, type JobRequestInput, type MaskSpecInput, type RequestOf } from '@synthetic-studio/shared';
-import { decodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
+import { decodePng, encodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
 import type { ProgressUpdate, TaskContext } from '../../src/tasks/task.js';
@@ -65,16 +65,31 @@ function changedInside(src: FloatFrame, out: Uint16Array, edit: Uint8Array): num
   return n;
 }
 
+/** Chessboard distance of every pixel to the nearest set pixel, capped at cap (brute force, tiny frames). */
+function boxDistance(mask: Uint8Array, cap: number): Uint8Array {
+  const out = new Uint8Array(W * H).fill(cap);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    let d = cap;
+    for (let dy = -cap; dy <= cap; dy++) for (let dx = -cap; dx <= cap; dx++) {
+      const yy = y + dy, xx = x + dx;
+      if (yy >= 0 && yy < H && xx >= 0 && xx < W && mask[yy * W + xx]) d = Math.min(d, Math.max(Math.abs(dx), Math.abs(dy)));
+    }
+    out[y * W + x] = d;
+  }
+  return out;
+}
+
 // A large held rectangle: the camera pan reveals only its edges, so its centre is never seen in
 // any frame and diffusion must invent it.
+const FEATHER = 2;
 const heldRect: MaskSpecInput = { kind: 'shapes', frame: 0, track: false, shapes: [{ shape: 'rect', x: 0.3, y: 0.25, w: 0.4, h: 0.5 }] };
 
-test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, untouched pixels bit-exact, deterministic, few UNet calls', async () => {
+test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill feathered into the source, bit-exact beyond the band, deterministic, few UNet calls', async () => {
   const meta = await scene;
   const clip = join(root, 'scene', meta.clip);
   const req: JobRequestInput = {
     task: 'inpaint', engine: 'diffusion', model: 'sd-inpaint', seed: 7, source: { path: clip }, mask: heldRect,
-    params: { dilate: 2, steps: 3 }, output: { format: 'png16', dir: join(root, 'out-remove') },
+    params: { dilate: 2, feather: FEATHER, steps: 3 }, output: { format: 'png16', dir: join(root, 'out-remove') },
   };
   const a = context(req, 'rm1');
   const r1 = await runInpaint(a);
@@ -94,11 +109,44 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, untouc
   const info = await probeMedia(clip);
   const ms = await loadMask(parseJobRequest(req).mask!, { info, range: resolveRange(info), dilate: 2 });
   assert.equal(ms.kind, 'per-frame');
+  // distance of every pixel to the dilated mask (0 inside); the band is 1..FEATHER
+  const dist: Uint8Array[] = [];
   for (let k = 0; k < N; k++) {
     const m = maskFromFrame(await (ms as { get(i: number): Promise<FloatFrame> }).get(k), 0);
-    assert.equal(changedOutside(src[k], frames[k], m.data), 0, `frame ${k}: pixels outside the dilated mask changed`);
+    dist.push(boxDistance(m.data, FEATHER + 2));
+    assert.equal(changedOutside(src[k], frames[k], Uint8Array.from(dist[k], (d) => (d <= FEATHER ? 1 : 0))), 0, `frame ${k}: pixels beyond the dilated mask + feather band changed`);
     assert.ok(changedInside(src[k], frames[k], m.data) > 0, `frame ${k}: the mask was filled`);
   }
+  await ms.close();
+  // the fill: the same clip completed with the dilated mask + band as its hole, no feather; the
+  // feathered output is that fill inside the dilated mask and a blend of source and fill in the band
+  const holeDir = join(root, 'remove-hole');
+  mkdirSync(holeDir, { recursive: true });
+  dist.forEach((d, k) => writeFileSync(join(holeDir, `hole_${String(k).padStart(4, '0')}.png`), encodePng(Uint8Array.from(d, (v) => (v <= FEATHER ? 255 : 0)), W, H, 1, 8)));
+  const rf = await runInpaint(context({ ...req, mask: { kind: 'file', path: holeDir }, params: { dilate: 0, feather: 0, steps: 3 }, output: { format: 'png16', dir: join(root, 'out-remove-fill') } }, 'rm-fill'));
+  const fills = await outputFrames(rf.outputs[0].path);
+  // feather 0: nothing changes outside the (here undilated) mask
+  for (let k = 0; k < N; k++) assert.equal(changedOutside(src[k], fills[k], Uint8Array.from(dist[k], (d) => (d <= FEATHER ? 1 : 0))), 0, `frame ${k}: feather 0 changed pixels outside the mask`);
+  let insideDiffers = 0, outOfRange = 0, strictlyBetween = 0, bandChanged = 0;
+  for (let k = 0; k < N; k++) {
+    const s16 = frameToUint16(src[k], 3);
+    for (let p = 0; p < W * H; p++) {
+      const d = dist[k][p];
+      if (d > FEATHER) continue;
+      for (let c = 0; c < 3; c++) {
+        const o = frames[k][p * 3 + c], s = s16[p * 3 + c], f = fills[k][p * 3 + c];
+        if (d === 0) { if (o !== f) insideDiffers++; continue; }
+        if (o !== s) bandChanged++;
+        // 16-bit rounding of the blend: one step of slack
+        if (o < Math.min(s, f) - 1 || o > Math.max(s, f) + 1) outOfRange++;
+        if (o > Math.min(s, f) + 1 && o < Math.max(s, f) - 1) strictlyBetween++;
+      }
+    }
+  }
+  assert.equal(insideDiffers, 0, `${insideDiffers} samples inside the dilated mask are not the fill`);
+  assert.ok(bandChanged > 0, 'the feather band was not blended at all');
+  assert.equal(outOfRange, 0, `${outOfRange} band samples outside [source, fill]`);
+  assert.ok(strictlyBetween > 0, 'no band sample is a blend of source and fill');
   const r2 = await runInpaint(context(req, 'rm2'));
   const frames2 = await outputFrames(r2.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(frames2[k], frames[k], `frame ${k} differs between two runs with the same seed`);
