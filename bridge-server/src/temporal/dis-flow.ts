@@ -87,7 +87,29 @@ function patchSums(d0: Float32Array, d1: Float32Array, gxd: Float32Array, gyd: F
   const tx = px + u, ty = py + v;
   const x0 = Math.floor(tx), y0 = Math.floor(ty);
   let s = 0, s2 = 0, sx = 0, sy = 0;
-  if (x0 >= 0 && y0 >= 0 && x0 + ps < w && y0 + ps < h) {
+  if (ps === 8 && x0 >= 0 && y0 >= 0 && x0 + 8 < w && y0 + 8 < h) {
+    // the usual 8×8 patch, unrolled: the interpolated rows stay in registers
+    const ax = tx - x0, ay = ty - y0, bx = 1 - ax, by = 1 - ay;
+    let q = y0 * w + x0;
+    let a0 = d1[q], a1 = d1[q + 1], a2 = d1[q + 2], a3 = d1[q + 3], a4 = d1[q + 4], a5 = d1[q + 5], a6 = d1[q + 6], a7 = d1[q + 7], a8 = d1[q + 8];
+    let h0 = bx * a0 + ax * a1, h1 = bx * a1 + ax * a2, h2 = bx * a2 + ax * a3, h3 = bx * a3 + ax * a4, h4 = bx * a4 + ax * a5, h5 = bx * a5 + ax * a6, h6 = bx * a6 + ax * a7, h7 = bx * a7 + ax * a8;
+    let r = py * w + px;
+    for (let y = 0; y < 8; y++, r += w) {
+      q += w;
+      a0 = d1[q]; a1 = d1[q + 1]; a2 = d1[q + 2]; a3 = d1[q + 3]; a4 = d1[q + 4]; a5 = d1[q + 5]; a6 = d1[q + 6]; a7 = d1[q + 7]; a8 = d1[q + 8];
+      const n0 = bx * a0 + ax * a1, n1 = bx * a1 + ax * a2, n2 = bx * a2 + ax * a3, n3 = bx * a3 + ax * a4, n4 = bx * a4 + ax * a5, n5 = bx * a5 + ax * a6, n6 = bx * a6 + ax * a7, n7 = bx * a7 + ax * a8;
+      let d;
+      d = by * h0 + ay * n0 - d0[r]; s += d; s2 += d * d; sx += gxd[r] * d; sy += gyd[r] * d;
+      d = by * h1 + ay * n1 - d0[r + 1]; s += d; s2 += d * d; sx += gxd[r + 1] * d; sy += gyd[r + 1] * d;
+      d = by * h2 + ay * n2 - d0[r + 2]; s += d; s2 += d * d; sx += gxd[r + 2] * d; sy += gyd[r + 2] * d;
+      d = by * h3 + ay * n3 - d0[r + 3]; s += d; s2 += d * d; sx += gxd[r + 3] * d; sy += gyd[r + 3] * d;
+      d = by * h4 + ay * n4 - d0[r + 4]; s += d; s2 += d * d; sx += gxd[r + 4] * d; sy += gyd[r + 4] * d;
+      d = by * h5 + ay * n5 - d0[r + 5]; s += d; s2 += d * d; sx += gxd[r + 5] * d; sy += gyd[r + 5] * d;
+      d = by * h6 + ay * n6 - d0[r + 6]; s += d; s2 += d * d; sx += gxd[r + 6] * d; sy += gyd[r + 6] * d;
+      d = by * h7 + ay * n7 - d0[r + 7]; s += d; s2 += d * d; sx += gxd[r + 7] * d; sy += gyd[r + 7] * d;
+      h0 = n0; h1 = n1; h2 = n2; h3 = n3; h4 = n4; h5 = n5; h6 = n6; h7 = n7;
+    }
+  } else if (x0 >= 0 && y0 >= 0 && x0 + ps < w && y0 + ps < h) {
     const ax = tx - x0, ay = ty - y0, bx = 1 - ax, by = 1 - ay;
     let q = y0 * w + x0;
     for (let x = 0; x < ps; x++) row[x] = bx * d1[q + x] + ax * d1[q + x + 1];

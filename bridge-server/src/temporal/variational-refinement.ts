@@ -19,6 +19,69 @@ export const DEFAULT_VARIATIONAL: VariationalParams = { fixedPointIterations: 5,
 
 const EPS2 = 1e-6;
 
+/** One fixed-point re-linearisation: robust weights and the per-pixel 2×2 system (see refineFlow for the layout). */
+function linearise(w: number, h: number, U: Float32Array, V: Float32Array, T: Float32Array, inside: Uint8Array, D: Float32Array, C: Float32Array, alpha: number, gamma: number, delta: number, omega: number): void {
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      const j = i + w, c = 8 * j;
+      const uc = U[i], vc = V[i];
+      const dui = D[2 * j], dvi = D[2 * j + 1];
+      // smoothness weight from forward differences of the total flow, on the edges that exist
+      // (this pixel's right and down edges; left and up were set earlier in this raster pass)
+      {
+        const ut = uc + dui, vt = vc + dvi;
+        let ur = 0, ud = 0, vr = 0, vd = 0;
+        if (x < w - 1) { ur = U[i + 1] + D[2 * j + 2] - ut; vr = V[i + 1] + D[2 * j + 3] - vt; }
+        if (y < h - 1) { ud = U[i + w] + D[2 * (j + w)] - ut; vd = V[i + w] + D[2 * (j + w) + 1] - vt; }
+        const k = alpha / (2 * Math.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
+        C[c] = x < w - 1 ? k : 0;
+        C[c + 1] = y < h - 1 ? k : 0;
+      }
+      const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
+      const sw = kl + kr + ku + kd;
+      // neighbours that do not exist have weight 0 (and are not read)
+      let su = 0, sv = 0;
+      if (kl) { su += kl * (U[i - 1] - uc); sv += kl * (V[i - 1] - vc); }
+      if (kr) { su += kr * (U[i + 1] - uc); sv += kr * (V[i + 1] - vc); }
+      if (ku) { su += ku * (U[i - w] - uc); sv += ku * (V[i - w] - vc); }
+      if (kd) { su += kd * (U[i + w] - uc); sv += kd * (V[i + w] - vc); }
+      let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+      if (inside[i]) {
+        const t = 8 * i;
+        const ix = T[t], iy = T[t + 1], iz = T[t + 2], ixx = T[t + 3], ixy = T[t + 4], iyy = T[t + 5], ixz = T[t + 6], iyz = T[t + 7];
+        const r = iz + ix * dui + iy * dvi;
+        const wd = delta / (2 * Math.sqrt(r * r + EPS2));
+        const rx = ixz + ixx * dui + ixy * dvi;
+        const ry = iyz + ixy * dui + iyy * dvi;
+        const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
+        a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
+        a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
+        a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
+        b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
+        b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
+      }
+      const denU = a11 + sw, denV = a22 + sw;
+      C[c + 2] = a12; C[c + 3] = b1 + su; C[c + 4] = b2 + sv;
+      C[c + 5] = denU > 1e-12 ? omega / denU : 0;
+      C[c + 6] = denV > 1e-12 ? omega / denV : 0;
+    }
+  }
+}
+
+/** One SOR sweep over the padded increments D with the coefficients C. */
+function sorSweep(w: number, n: number, D: Float32Array, C: Float32Array, om1: number): void {
+  for (let j = w, e = w + n; j < e; j++) {
+    const c = 8 * j, d = 2 * j;
+    const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
+    const a12 = C[c + 2];
+    const ru = C[c + 5];
+    // a pixel with no equation keeps its increment
+    if (ru !== 0) D[d] = om1 * D[d] + (C[c + 3] - a12 * D[d + 1] + kl * D[d - 2] + kr * D[d + 2] + ku * D[d - 2 * w] + kd * D[d + 2 * w]) * ru;
+    const rv = C[c + 6];
+    if (rv !== 0) D[d + 1] = om1 * D[d + 1] + (C[c + 4] - a12 * D[d] + kl * D[d - 1] + kr * D[d + 3] + ku * D[d - 2 * w + 1] + kd * D[d + 2 * w + 1]) * rv;
+  }
+}
+
 /**
  * Variational refinement of a dense flow (as in DIS, after Brox et al.): minimises
  * Σ δΨ(data²) + γΨ(gradient-constancy²) + αΨ(|∇u|²+|∇v|²) with Ψ(s²)=√(s²+ε²), linearised around the
@@ -78,63 +141,8 @@ export function refineFlow(I0: Plane, I1: Plane, U: Float32Array, V: Float32Arra
   const { alpha, gamma, delta, omega } = p;
   const om1 = 1 - omega;
   for (let fp = 0; fp < p.fixedPointIterations; fp++) {
-    // smoothness weights from forward differences of the total flow, on the edges that exist
-    for (let y = 0, i = 0; y < h; y++) {
-      for (let x = 0; x < w; x++, i++) {
-        const j = i + w;
-        const ut = U[i] + D[2 * j], vt = V[i] + D[2 * j + 1];
-        let ur = 0, ud = 0, vr = 0, vd = 0;
-        if (x < w - 1) { ur = U[i + 1] + D[2 * j + 2] - ut; vr = V[i + 1] + D[2 * j + 3] - vt; }
-        if (y < h - 1) { ud = U[i + w] + D[2 * (j + w)] - ut; vd = V[i + w] + D[2 * (j + w) + 1] - vt; }
-        const k = alpha / (2 * Math.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
-        C[8 * j] = x < w - 1 ? k : 0;
-        C[8 * j + 1] = y < h - 1 ? k : 0;
-      }
-    }
-    for (let i = 0, j = w; i < n; i++, j++) {
-      const c = 8 * j;
-      const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
-      const sw = kl + kr + ku + kd;
-      const uc = U[i], vc = V[i];
-      // neighbours that do not exist have weight 0 (and are not read)
-      let su = 0, sv = 0;
-      if (kl) { su += kl * (U[i - 1] - uc); sv += kl * (V[i - 1] - vc); }
-      if (kr) { su += kr * (U[i + 1] - uc); sv += kr * (V[i + 1] - vc); }
-      if (ku) { su += ku * (U[i - w] - uc); sv += ku * (V[i - w] - vc); }
-      if (kd) { su += kd * (U[i + w] - uc); sv += kd * (V[i + w] - vc); }
-      let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
-      if (inside[i]) {
-        const t = 8 * i;
-        const ix = T[t], iy = T[t + 1], iz = T[t + 2], ixx = T[t + 3], ixy = T[t + 4], iyy = T[t + 5], ixz = T[t + 6], iyz = T[t + 7];
-        const dui = D[2 * j], dvi = D[2 * j + 1];
-        const r = iz + ix * dui + iy * dvi;
-        const wd = delta / (2 * Math.sqrt(r * r + EPS2));
-        const rx = ixz + ixx * dui + ixy * dvi;
-        const ry = iyz + ixy * dui + iyy * dvi;
-        const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
-        a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
-        a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
-        a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
-        b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
-        b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
-      }
-      const denU = a11 + sw, denV = a22 + sw;
-      C[c + 2] = a12; C[c + 3] = b1 + su; C[c + 4] = b2 + sv;
-      C[c + 5] = denU > 1e-12 ? omega / denU : 0;
-      C[c + 6] = denV > 1e-12 ? omega / denV : 0;
-    }
-    for (let it = 0; it < p.sorIterations; it++) {
-      for (let j = w, e = w + n; j < e; j++) {
-        const c = 8 * j, d = 2 * j;
-        const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
-        const a12 = C[c + 2];
-        const ru = C[c + 5];
-        // a pixel with no equation keeps its increment
-        if (ru !== 0) D[d] = om1 * D[d] + (C[c + 3] - a12 * D[d + 1] + kl * D[d - 2] + kr * D[d + 2] + ku * D[d - 2 * w] + kd * D[d + 2 * w]) * ru;
-        const rv = C[c + 6];
-        if (rv !== 0) D[d + 1] = om1 * D[d + 1] + (C[c + 4] - a12 * D[d] + kl * D[d - 1] + kr * D[d + 3] + ku * D[d - 2 * w + 1] + kd * D[d + 2 * w + 1]) * rv;
-      }
-    }
+    linearise(w, h, U, V, T, inside, D, C, alpha, gamma, delta, omega);
+    for (let it = 0; it < p.sorIterations; it++) sorSweep(w, n, D, C, om1);
   }
   for (let i = 0; i < n; i++) { U[i] += D[2 * (i + w)]; V[i] += D[2 * (i + w) + 1]; }
 }
