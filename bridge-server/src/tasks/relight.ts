@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { DiffusionPipeline, DiffusionRuntime, type ExecutionProvider } from '../diffusion/index.js';
+import type { DiffusionPipeline } from '../diffusion/index.js';
 import { maskFromFrame, maskToFrame, trackMask } from '../temporal/index.js';
 import {
   createOutputWriter, fromLinear, loadMask, probeMedia, readFrame, readFrames, resolveRange, toLinear, writeFileAtomic,
@@ -13,7 +13,7 @@ import {
   KeyframeRatioChain, resizeFrame, resolveLighting, rigPrompt, scaleFrame, snapMatte, SubjectSegmenter, temporalEnginePort,
   type RatioMap, type ResolvedLighting,
 } from '../relight/index.js';
-import { resolveModelDir } from './diffusion-model.js';
+import { openDiffusionModel } from './diffusion-model.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 
 type RelightRequest = RequestOf<'relight'>;
@@ -130,15 +130,13 @@ function mappingText(request: RelightRequest, lighting: ResolvedLighting | undef
 }
 
 async function runClassical(job: Job, lighting: ResolvedLighting): Promise<void> {
-  const { ctx, info, range, transfer, writer, matte, metrics, total } = job;
+  const { ctx, info, range, transfer, writer, matte } = job;
   const { request, signal } = ctx;
   const params = request.params;
   const relighter = new ClassicalRelighter({ rig: lighting.rig, strength: params.strength, workingMaxSide: WORKING_SIDE, temporal: temporalEnginePort({ maxSide: WORKING_SIDE }) });
   const missing = writer.missing();
-  let gain = 0;
-  let relit = 0;
+  const output = relitOutput(job);
   if (missing.length > 0) {
-    let done = total - missing.length;
     const startAt = Math.max(range.in, missing[0] - RESUME_WARMUP);
     for await (const { index, frame } of readFrames(request.source.path, { in: startAt, out: range.out, info, signal })) {
       if (signal.aborted) throw new StudioError('E_CANCELLED');
@@ -146,36 +144,24 @@ async function runClassical(job: Job, lighting: ResolvedLighting): Promise<void>
       const m = await matte.get(index, frame);
       const ratio = relighter.nextRatio(lin, m ? { matte: m } : {});
       if (writer.has(index)) continue; // written by an earlier run: only the flow history is needed
-      const out = composeOutput(frame, lin, ratio, m, params.background, params.backgroundDim, transfer);
-      await writer.write(index, out);
-      gain += meanLogLuminance(ratio);
-      relit++;
-      done++;
-      ctx.progress({ phase: 'relight', done, total, preview: out });
+      await output.write(index, frame, lin, ratio, m);
     }
   }
-  metrics.framesRelit = relit;
-  if (relit > 0) metrics.meanGain = Math.exp(gain / relit);
+  output.finish();
 }
 
 async function runDiffusion(job: Job, lighting: ResolvedLighting | undefined): Promise<void> {
   const { ctx } = job;
-  const dir = resolveModelDir(ctx.request.model as string, ctx.env.modelsDir);
-  const providers = ctx.env.executionProviders.filter((p): p is ExecutionProvider => (EXECUTION_PROVIDERS as readonly string[]).includes(p));
-  // A worker thread runs the sessions, so progress and cancel stay responsive during UNet calls.
-  const runtime = new DiffusionRuntime({ mode: 'worker', providers: providers.length ? providers : ['cpu'] });
+  const model = await openDiffusionModel({
+    task: 'relight', model: ctx.request.model, env: ctx.env, log: ctx.log, previews: false,
+    kinds: ['ic-light-fc'], need: 'an IC-Light fc model (8-channel UNet)',
+  });
   try {
-    const pipeline = await DiffusionPipeline.load(dir, runtime);
-    if (pipeline.kind !== 'ic-light-fc') {
-      throw new StudioError('E_ENGINE_UNSUPPORTED', `diffusion relighting needs an IC-Light fc model (8-channel UNet); ${dir} is ${pipeline.kind}`, { model: dir });
-    }
-    await relightWithKeyframes(job, lighting, pipeline);
+    await relightWithKeyframes(job, lighting, model.pipeline);
   } finally {
-    await runtime.dispose().catch(() => undefined);
+    await model.close().catch(() => undefined);
   }
 }
-
-const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu', 'tensorrt'] as const;
 
 async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undefined, pipeline: DiffusionPipeline): Promise<void> {
   const { ctx, info, range, transfer, writer, matte, metrics, total } = job;
@@ -208,16 +194,14 @@ async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undef
     return ratio;
   };
 
-  let done = total - writer.missing().length;
-  let gain = 0;
-  let relit = 0;
+  const output = relitOutput(job);
   const chain = new KeyframeRatioChain(port);
   const gaps = Math.max(1, keys.length - 1);
   const runGap = async (g: number, writes: number[] | null): Promise<void> => {
     const a = keys[g];
     const b = keys.length > 1 ? keys[g + 1] : a;
     const lastGap = g === gaps - 1;
-    ctx.progress({ phase: 'keyframes', done, total });
+    ctx.progress({ phase: 'keyframes', done: output.done, total });
     const rA = await keyRatio(a);
     const rB = b !== a ? await keyRatio(b) : undefined;
     const frames: Array<{ index: number; frame: FloatFrame }> = [];
@@ -230,13 +214,7 @@ async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undef
       const ratio = ratios[k];
       if (!writes || !writes.includes(index)) continue;
       const lin = toLinear(frame, transfer);
-      const m = await matte.get(index, frame);
-      const out = composeOutput(frame, lin, ratio, m, params.background, params.backgroundDim, transfer);
-      await writer.write(index, out);
-      gain += meanLogLuminance(ratio);
-      relit++;
-      done++;
-      ctx.progress({ phase: 'relight', done, total, preview: out });
+      await output.write(index, frame, lin, ratio, await matte.get(index, frame));
     }
   };
   let fedThrough = -1;
@@ -252,13 +230,39 @@ async function relightWithKeyframes(job: Job, lighting: ResolvedLighting | undef
     await runGap(g, writes);
     fedThrough = g;
   }
-  metrics.framesRelit = relit;
-  if (relit > 0) metrics.meanGain = Math.exp(gain / relit);
+  output.finish();
   metrics.keyframes = keys.length;
   metrics.keyframesRun = keyRuns;
   metrics.keyframesPerFrame = keys.length / total;
   metrics.unetCalls = pipeline.unetCalls;
-  metrics.unetCallsPerFrame = pipeline.unetCalls / Math.max(1, relit);
+  metrics.unetCallsPerFrame = pipeline.unetCalls / Math.max(1, output.relit);
+}
+
+/**
+ * The per-frame output step both engines share: compose the relit frame (matte, background
+ * policy, back to code values), write it, count it for the metrics and report progress.
+ */
+function relitOutput(job: Job) {
+  const { ctx, writer, metrics, total, transfer } = job;
+  const params = ctx.request.params;
+  let gain = 0;
+  const state = {
+    done: total - writer.missing().length,
+    relit: 0,
+    async write(index: number, frame: FloatFrame, lin: FloatFrame, ratio: RatioMap, matte: Float32Array | undefined): Promise<void> {
+      const out = composeOutput(frame, lin, ratio, matte, params.background, params.backgroundDim, transfer);
+      await writer.write(index, out);
+      gain += meanLogLuminance(ratio);
+      state.relit++;
+      state.done++;
+      ctx.progress({ phase: 'relight', done: state.done, total, preview: out });
+    },
+    finish(): void {
+      metrics.framesRelit = state.relit;
+      if (state.relit > 0) metrics.meanGain = Math.exp(gain / state.relit);
+    },
+  };
+  return state;
 }
 
 async function readRatio(path: string, width: number, height: number): Promise<RatioMap | undefined> {
