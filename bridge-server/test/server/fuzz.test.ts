@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ERROR_CODE_LIST, MAX_MESSAGE_BYTES, parseClientMessage } from '@synthetic-studio/shared';
+import { mulberry32 } from '../../src/temporal/index.js';
 import { connect, hello, tempBridge } from './helpers.js';
 
-/** mulberry32: a tiny seeded PRNG so every run sends the same 10,000 messages. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engines' seeded PRNG, so every run sends the same 10,000 messages. */
+const rng = mulberry32;
 
 const VALID: Record<string, unknown>[] = [
   { v: 1, type: 'hello', id: 'a', token: 't', client: { name: 'p', version: '1', host: 'premiere' } },
