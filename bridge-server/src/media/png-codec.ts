@@ -3,7 +3,7 @@ import { StudioError } from '@synthetic-studio/shared';
 
 /**
  * A small exact PNG codec. Writing: 16-bit grey/RGB/RGBA checkpoints (no filter, fast deflate).
- * Reading: every non-interlaced PNG, returning raw samples — and, for palette images, the palette
+ * Reading: every PNG (Adam7 included), returning raw samples — and, for palette images, the palette
  * INDICES (instance ids), which sharp/libvips would expand to RGB and lose.
  */
 export interface DecodedPng {
@@ -108,7 +108,49 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Decode a PNG (non-interlaced) to raw samples; palette PNGs give indices plus the palette. */
+/** Adam7 passes: first column, first row, column step, row step. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+
+/**
+ * Undo the per-row filters of one (reduced) image of `width`x`height` starting at byte `pos` of
+ * the inflated data, unpacking samples into `samples`; returns the position after its rows.
+ */
+function unfilterRows(raw: Buffer, pos: number, width: number, height: number, bitDepth: number, channels: number, samples: Uint8Array | Uint16Array, name: string): number {
+  const bitsPerPixel = bitDepth * channels;
+  const bpp = Math.max(1, bitsPerPixel >> 3);
+  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
+  if (raw.length < pos + (rowBytes + 1) * height) throw new StudioError('E_MEDIA_CORRUPT', `${name}: image data is truncated.`);
+  const cur = Buffer.alloc(rowBytes);
+  const prev = Buffer.alloc(rowBytes);
+  let s = 0;
+  for (let y = 0; y < height; y++) {
+    const base = pos + y * (rowBytes + 1);
+    const filter = raw[base];
+    for (let i = 0; i < rowBytes; i++) {
+      const x = raw[base + 1 + i];
+      const a = i >= bpp ? cur[i - bpp] : 0;
+      const b = prev[i];
+      const c = i >= bpp ? prev[i - bpp] : 0;
+      cur[i] = filter === 0 ? x : filter === 1 ? x + a : filter === 2 ? x + b : filter === 3 ? x + ((a + b) >> 1) : paeth(a, b, c) + x;
+    }
+    if (bitDepth === 16) {
+      for (let i = 0; i < rowBytes; i += 2) samples[s++] = (cur[i] << 8) | cur[i + 1];
+    } else if (bitDepth === 8) {
+      for (let i = 0; i < rowBytes; i++) samples[s++] = cur[i];
+    } else {
+      const perByte = 8 / bitDepth;
+      const mask = (1 << bitDepth) - 1;
+      for (let x = 0; x < width * channels; x++) {
+        const byte = cur[(x / perByte) | 0];
+        samples[s++] = (byte >> (8 - bitDepth * ((x % perByte) + 1))) & mask;
+      }
+    }
+    prev.set(cur);
+  }
+  return pos + (rowBytes + 1) * height;
+}
+
+/** Decode a PNG (plain or Adam7-interlaced) to raw samples; palette PNGs give indices plus the palette. */
 export function decodePng(bytes: Uint8Array, name = 'PNG'): DecodedPng {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new StudioError('E_MEDIA_CORRUPT', `${name} is not a PNG file.`);
@@ -135,46 +177,32 @@ export function decodePng(bytes: Uint8Array, name = 'PNG'): DecodedPng {
     off += 12 + len;
   }
   if (!width || !height) throw new StudioError('E_MEDIA_CORRUPT', `${name} has no IHDR chunk.`);
-  if (interlace) throw new StudioError('E_MEDIA_PIXFMT', `${name} is an interlaced (Adam7) PNG; save it non-interlaced.`);
+  if (interlace > 1) throw new StudioError('E_MEDIA_CORRUPT', `${name} declares an unknown interlace method ${interlace}.`);
   const channels = colorType === 0 || colorType === 3 ? 1 : colorType === 2 ? 3 : colorType === 4 ? 2 : 4;
-  const bitsPerPixel = bitDepth * channels;
-  const bpp = Math.max(1, bitsPerPixel >> 3);
-  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
   let raw: Buffer;
   try {
     raw = inflateSync(Buffer.concat(idat));
   } catch {
     throw new StudioError('E_MEDIA_CORRUPT', `${name}: the image data cannot be decompressed.`);
   }
-  if (raw.length < (rowBytes + 1) * height) throw new StudioError('E_MEDIA_CORRUPT', `${name}: image data is truncated.`);
-  const cur = Buffer.alloc(rowBytes);
-  const prev = Buffer.alloc(rowBytes);
   const n = width * height * channels;
   const samples = bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  let s = 0;
-  for (let y = 0; y < height; y++) {
-    const base = y * (rowBytes + 1);
-    const filter = raw[base];
-    for (let i = 0; i < rowBytes; i++) {
-      const x = raw[base + 1 + i];
-      const a = i >= bpp ? cur[i - bpp] : 0;
-      const b = prev[i];
-      const c = i >= bpp ? prev[i - bpp] : 0;
-      cur[i] = filter === 0 ? x : filter === 1 ? x + a : filter === 2 ? x + b : filter === 3 ? x + ((a + b) >> 1) : paeth(a, b, c) + x;
-    }
-    if (bitDepth === 16) {
-      for (let i = 0; i < rowBytes; i += 2) samples[s++] = (cur[i] << 8) | cur[i + 1];
-    } else if (bitDepth === 8) {
-      for (let i = 0; i < rowBytes; i++) samples[s++] = cur[i];
-    } else {
-      const perByte = 8 / bitDepth;
-      const mask = (1 << bitDepth) - 1;
-      for (let x = 0; x < width * channels; x++) {
-        const byte = cur[(x / perByte) | 0];
-        samples[s++] = (byte >> (8 - bitDepth * ((x % perByte) + 1))) & mask;
+  if (!interlace) unfilterRows(raw, 0, width, height, bitDepth, channels, samples, name);
+  else {
+    // Adam7: seven reduced images one after the other in the data stream, scattered onto the grid
+    let pos = 0;
+    for (const [x0, y0, dx, dy] of ADAM7) {
+      const pw = Math.ceil((width - x0) / dx), ph = Math.ceil((height - y0) / dy);
+      if (pw <= 0 || ph <= 0) continue;
+      const pass = bitDepth === 16 ? new Uint16Array(pw * ph * channels) : new Uint8Array(pw * ph * channels);
+      pos = unfilterRows(raw, pos, pw, ph, bitDepth, channels, pass, name);
+      for (let py = 0; py < ph; py++) {
+        for (let px = 0; px < pw; px++) {
+          const src = (py * pw + px) * channels, dst = ((y0 + py * dy) * width + x0 + px * dx) * channels;
+          for (let c = 0; c < channels; c++) samples[dst + c] = pass[src + c];
+        }
       }
     }
-    prev.set(cur);
   }
   const out: DecodedPng = { width, height, bitDepth, colorType, channels, samples };
   if (colorType === 3) {
