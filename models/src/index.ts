@@ -4,7 +4,8 @@
 export { buildFixtures, buildPipelineFolder, buildTaesdFolder, FIXTURE_NAMES, FIXTURE_SPECS, SD15_SCHEDULER_CONFIG } from './fixtures/build-fixtures.js';
 export type { FixtureName, BuildFixturesOptions, PipelineSpec } from './fixtures/build-fixtures.js';
 export { textEncoder, unet, vaeEncoder, vaeDecoder, taesdEncoder, taesdDecoder, FIXTURE_VAE_GAIN, SCALING_FACTOR } from './fixtures/models.js';
-export { buildClipVocab, tokenizerFolderFiles, bytesToUnicode, FIXTURE_CORPUS } from './fixtures/tokenizer-files.js';
+export { buildClipVocab, tokenizerFolderFiles, FIXTURE_CORPUS } from './fixtures/tokenizer-files.js';
+export { bytesToUnicode } from './clip-bytes.js';
 export { WeightRng } from './fixtures/rng.js';
 export { GraphBuilder } from './onnx/graph-builder.js';
 export type { SerializedModel, Dim } from './onnx/graph-builder.js';

@@ -4,23 +4,11 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { bytesToUnicode } from '@synthetic-studio/models';
 import { StudioError } from '@synthetic-studio/shared';
 
 const PRETOKENIZE = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
 const CONTROL = /[\p{Cc}\p{Cf}\uFFFD]/gu;
-
-function byteEncoder(): string[] {
-  const bs: number[] = [];
-  for (let b = 33; b <= 126; b++) bs.push(b);
-  for (let b = 161; b <= 172; b++) bs.push(b);
-  for (let b = 174; b <= 255; b++) bs.push(b);
-  const cs = bs.slice();
-  let n = 0;
-  for (let b = 0; b < 256; b++) if (!bs.includes(b)) { bs.push(b); cs.push(256 + n++); }
-  const t: string[] = new Array(256);
-  bs.forEach((b, i) => (t[b] = String.fromCodePoint(cs[i])));
-  return t;
-}
 
 export interface TokenizerOptions {
   /** Sequence length including bos/eos (77 for CLIP). */
@@ -43,7 +31,7 @@ export class ClipTokenizer {
   readonly maxLength: number;
   private readonly ranks = new Map<string, number>();
   private readonly cache = new Map<string, string[]>();
-  private readonly bytes = byteEncoder();
+  private readonly bytes = bytesToUnicode();
   private readonly utf8 = new TextEncoder();
 
   constructor(readonly vocab: Record<string, number>, merges: string[], opts: TokenizerOptions = {}) {
