@@ -1,16 +1,17 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
+import { StudioError, type FloatFrame, type RequestOf, type SchedulerNameParam } from '@synthetic-studio/shared';
 import { boxBlur, deriveSeed, flowToLatent, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom } from '../diffusion/index.js';
 import { writeFileAtomic } from '../media/index.js';
 import {
-  computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear, type FlowField, type Mask,
+  computeFlowPair, dilateMask, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear, type FlowField, type Mask,
 } from '../temporal/index.js';
 import { completeWithDiffusion } from './diffusion-completion.js';
 import { KeyframeGenerator } from './diffusion-keyframes.js';
-import { openDiffusionModel, type JobDiffusionModel } from './diffusion-model.js';
+import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
 import { openSpatialExtension, openTemporalExtension } from './extend-plan.js';
-import { executedSteps, MODEL_RESOLUTION } from './inpaint-diffusion.js';
+import { FeatheredFill } from './feathered-fill.js';
+import { executedSteps, MODEL_RESOLUTION, validateDiffusionSchedule } from './inpaint-diffusion.js';
 import { abortOutputOnError, checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskResult } from './task.js';
 import { hashedRangeFrames, SequentialFrames, type SourceHashes } from './temporal-io.js';
@@ -28,7 +29,31 @@ const DETAIL_CARRY = 0.75;
 const NEED_TEMPORAL = 'an SD-1.5 model (img2img refinement of the new frames)';
 const NEED_SPATIAL = 'an inpainting model (SD-1.5 inpainting, or an SD-1.5 model for latent-blended inpainting)';
 
+/** The diffusion settings of an extend job, per-mode defaults filled in (what runs and what the sidecar records). */
+export interface ExtendDiffusionSettings {
+  strength: number;
+  steps: number;
+  guidance: number;
+  scheduler: SchedulerNameParam;
+  negativePrompt?: string;
+}
+
+export function extendDiffusionSettings(request: ExtendRequest): ExtendDiffusionSettings {
+  const p = request.params;
+  const temporal = p.mode === 'temporal';
+  return {
+    // temporal refines what the extrapolation made (low strength); spatial invents the border (as inpaint)
+    strength: p.strength ?? (temporal ? 0.35 : 1),
+    steps: p.steps,
+    guidance: p.guidance,
+    scheduler: p.scheduler ?? (temporal ? 'dpmpp-2m' : 'dpmpp-2m-karras'),
+    ...(p.negativePrompt ? { negativePrompt: p.negativePrompt } : {}),
+  };
+}
+
 export function validateExtendDiffusion(request: ExtendRequest): void {
+  const s = extendDiffusionSettings(request);
+  validateDiffusionSchedule(s.steps, s.strength, s.scheduler);
   if (!request.model) {
     const need = request.params.mode === 'temporal' ? NEED_TEMPORAL : NEED_SPATIAL;
     throw new StudioError('E_MODEL_MISSING', `extend with the diffusion engine needs ${need}: pull one with \`synthetic-studio models pull NAME\` and pass --model NAME (or a model folder).`, { field: 'model' });
@@ -44,8 +69,13 @@ export function validateExtendDiffusion(request: ExtendRequest): void {
  *   previous new frame's detail carried along the flow, fading in over the first frames, so the
  *   seam to the source stays within its usual frame-to-frame change. Each frame's detail is
  *   persisted in the work folder: a resumed job continues the chain without re-running the UNet.
+ *   The new frames hold no source pixels, so dilate/feather have nothing to act on here.
  * - spatial: the range on the larger canvas; camera motion brings in what other frames saw, and
- *   the diffusion model invents the rest on keyframes that are then propagated.
+ *   the diffusion model invents the rest on keyframes that are then propagated. The new border is
+ *   grown `dilate` px into the picture and the fill blended over `feather` px beyond that
+ *   (FeatheredFill, as inpaint); farther in, the source is bit-exact.
+ * Both run the request's scheduler/steps/strength/guidance/negative prompt (extendDiffusionSettings:
+ * the defaults differ per mode) and record the values used in the sidecar.
  */
 export async function runExtendDiffusion(ctx: Ctx): Promise<TaskResult> {
   validateExtendDiffusion(ctx.request);
@@ -67,6 +97,7 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
   const p = request.params;
   const { info, count, writer, metrics, tail, sourceHashes, indexOf } = await openTemporalExtension(ctx);
   const seed = request.seed ?? DEFAULT_SEED;
+  const ds = extendDiffusionSettings(request);
   return abortOutputOnError(writer, async () => {
     const win = planKeyframe(info.width, info.height, undefined, { resolution: MODEL_RESOLUTION });
     let prev: { frame: FloatFrame; noise: Float32Array; detail: FloatFrame } | null = null;
@@ -94,8 +125,8 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
       let detail = await readDetail(cachePath, f);
       if (!detail) {
         const gen = await generateKeyframe({
-          pipeline: model.pipeline, image: f, prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: p.strength,
-          guidance: p.guidance, initNoise: noise, signal, window: { resolution: MODEL_RESOLUTION },
+          pipeline: model.pipeline, image: f, prompt: request.prompt?.trim() ?? '', negativePrompt: ds.negativePrompt, seed, steps: ds.steps, strength: ds.strength,
+          guidance: ds.guidance, scheduler: schedulerFor(ds.scheduler), initNoise: noise, signal, window: { resolution: MODEL_RESOLUTION },
           ...(model.preview ? { preview: model.preview } : {}),
           onStep: (s) => { ctx.progress({ phase: 'refine', done: s.index + 1, total: s.total, ...(s.preview ? { preview: s.preview } : {}) }); },
         });
@@ -117,8 +148,8 @@ async function runTemporal(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResu
     metrics.framesRefined = refined;
     metrics.unetCalls = model.pipeline.unetCalls;
     metrics.unetCallsPerFrame = model.pipeline.unetCalls / count;
-    metrics.unetCallsRelative = model.pipeline.unetCalls / (count * executedSteps(p.steps, 1));
-    return finishOutput(ctx, writer, started, count, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
+    metrics.unetCallsRelative = model.pipeline.unetCalls / (count * executedSteps(ds.steps, 1));
+    return finishOutput(ctx, writer, started, count, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, ...ds, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
   });
 }
 
@@ -181,36 +212,50 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
   const started = performance.now();
   const { request, signal } = ctx;
   const p = request.params;
+  const ds = extendDiffusionSettings(request);
   const { info, range, placement, total, writer, metrics } = await openSpatialExtension(ctx);
   const seed = request.seed ?? DEFAULT_SEED;
+  // the keyframe's own grow/feather only blend its invented residual into the propagated fill
+  // inside the hole; the user's dilate/feather shape the hole itself (below), as in inpaint remove
   const keys = new KeyframeGenerator(model, {
-    prompt: request.prompt?.trim() ?? '', seed, steps: p.steps, strength: 1, guidance: p.guidance, scheduler: 'dpm++2m-karras',
-    feather: 4, maskDilation: 2, resolution: MODEL_RESOLUTION, fuseSteps: 0, fuseStrength: 0,
+    prompt: request.prompt?.trim() ?? '', negativePrompt: ds.negativePrompt, seed, steps: ds.steps, strength: ds.strength, guidance: ds.guidance,
+    scheduler: schedulerFor(ds.scheduler), feather: 4, maskDilation: 2, resolution: MODEL_RESOLUTION, fuseSteps: 0, fuseStrength: 0,
   }, join(ctx.workDir, 'outpaint-keys'), signal, ctx.progress);
   const sourceHashes: SourceHashes = {};
   return abortOutputOnError(writer, async () => {
     if (writer.missing().length > 0) {
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
       const source = hashedRangeFrames(reader, range, sourceHashes);
+      // the new border grown `dilate` px into the picture, plus the `feather` band over which the
+      // fill is blended into the source (FeatheredFill, like inpaint); beyond it the source is bit-exact
+      const feathered = new FeatheredFill(p.feather);
+      let grown: Mask | null = null;
       const canvas = new Map<number, { frame: FloatFrame; hole: Mask }>();
       const onCanvas = async (i: number) => {
         let c = canvas.get(i);
         if (!c) {
-          c = toCanvas(await source(i), placement);
+          const placed = toCanvas(await source(i), placement);
+          grown ??= p.dilate > 0 ? dilateMask(placed.hole, p.dilate) : placed.hole;
+          c = { frame: placed.frame, hole: grown };
           canvas.clear();
           canvas.set(i, c);
         }
         return c;
       };
+      const save = checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total);
       try {
         const summary = await completeWithDiffusion(
-          { length: total, frame: async (i) => (await onCanvas(i)).frame, hole: async (i) => (await onCanvas(i)).hole },
+          {
+            length: total,
+            frame: async (i) => feathered.source(i, (await onCanvas(i)).frame),
+            hole: async (i) => feathered.hole(i, (await onCanvas(i)).hole),
+          },
           {
             keyframe: (i, image, residual) => keys.generate(range.in + i, image, residual),
             pool: sharedFlowPool(), signal, seed,
             onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
           },
-          checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total),
+          async (i, frame) => save(i, feathered.paste(i, frame)),
         );
         metrics.unseenPixels = summary.unseenPixels;
         metrics.keyframes = summary.keyframes.length;
@@ -221,9 +266,9 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
     }
     metrics.unetCalls = model.pipeline.unetCalls;
     metrics.unetCallsPerFrame = model.pipeline.unetCalls / total;
-    metrics.unetCallsRelative = model.pipeline.unetCalls / (total * p.steps);
+    metrics.unetCallsRelative = model.pipeline.unetCalls / (total * executedSteps(ds.steps, ds.strength));
     metrics.keyframesGenerated = keys.generated;
     metrics.keyframesReused = keys.reused;
-    return finishOutput(ctx, writer, started, total, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
+    return finishOutput(ctx, writer, started, total, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, ...ds, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
   });
 }

@@ -28,6 +28,7 @@ const NEED = 'an inpainting model (SD-1.5 inpainting, or an SD-1.5 model for lat
 /** Cheap checks of a diffusion inpaint request (before it is queued). */
 export function validateInpaintDiffusion(request: InpaintRequest): void {
   if (!request.mask) throw new StudioError('E_VALIDATION', 'inpaint needs a mask: what to remove or replace.', { field: 'mask' });
+  validateDiffusionSchedule(request.params.steps, request.params.strength, request.params.scheduler);
   if (!request.model) {
     throw new StudioError('E_MODEL_MISSING', `inpaint with the diffusion engine needs ${NEED}: pull one with \`synthetic-studio models pull NAME\` and pass --model NAME (or a model folder).`, { field: 'model' });
   }
@@ -123,6 +124,18 @@ export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
     }
   } finally {
     await model.close();
+  }
+}
+
+/**
+ * Refuse a schedule that would run no denoising step: strength 0, or img2img/inpaint at
+ * strength < 1 where floor(steps · strength) is 0 (diffusers refuses it too). LCM sets its own
+ * timesteps from the strength and always runs.
+ */
+export function validateDiffusionSchedule(steps: number, strength: number, scheduler: string): void {
+  if (!(strength > 0)) throw new StudioError('E_VALIDATION', 'strength 0 would leave every frame as it is; give a strength above 0 (or use the classical engine).', { field: 'params.strength' });
+  if (scheduler !== 'lcm' && strength < 1 && Math.floor(steps * strength) < 1) {
+    throw new StudioError('E_VALIDATION', `${steps} steps at strength ${strength} run no denoising step (steps × strength < 1); raise steps or strength.`, { field: 'params.steps', steps, strength });
   }
 }
 

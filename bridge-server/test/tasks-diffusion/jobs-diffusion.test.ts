@@ -238,12 +238,12 @@ test('extend temporal (diffusion): refined new frames with continuing timecode a
   console.log(`extend temporal (diffusion): seam ${r.metrics.seamChange.toFixed(3)} (classical ${r.metrics.seamChangeClassical.toFixed(3)})`);
 });
 
-test('extend spatial (diffusion): larger canvas, source pixels bit-exact, diffusion for the never-seen border', async () => {
+test('extend spatial (diffusion): larger canvas, source pixels bit-exact (dilate 0, feather 0), diffusion for the never-seen border', async () => {
   const meta = await scene;
   const clip = join(root, 'scene', meta.clip);
   const req: JobRequestInput = {
     task: 'extend', engine: 'diffusion', model: 'sd-inpaint', seed: 2, source: { path: clip, in: 0, out: 6 },
-    params: { mode: 'spatial', size: { width: 128, height: 64 }, anchor: 'center', steps: 3 }, output: { format: 'png16', dir: join(root, 'out-sp') },
+    params: { mode: 'spatial', size: { width: 128, height: 64 }, anchor: 'center', steps: 3, dilate: 0, feather: 0 }, output: { format: 'png16', dir: join(root, 'out-sp') },
   };
   const r = await runExtend(context(req, 'sp1'));
   const out = r.outputs[0];

@@ -46,6 +46,10 @@ const MaskTuning = {
   feather: z.number().int().min(0).max(256).default(2),
 };
 
+/** Diffusion schedulers a job may ask for (inpaint, extend). */
+export const SchedulerNameSchema = z.enum(['ddim', 'euler-a', 'dpmpp-2m', 'dpmpp-2m-karras', 'lcm']);
+export type SchedulerNameParam = z.infer<typeof SchedulerNameSchema>;
+
 export const CopyParamsSchema = z.object({}).strict();
 
 export const InpaintParamsSchema = z
@@ -56,7 +60,7 @@ export const InpaintParamsSchema = z
     strength: z.number().min(0).max(1).default(1),
     steps: z.number().int().min(1).max(200).default(25),
     guidance: z.number().min(0).max(30).default(7.5),
-    scheduler: z.enum(['ddim', 'euler-a', 'dpmpp-2m', 'dpmpp-2m-karras', 'lcm']).default('dpmpp-2m-karras'),
+    scheduler: SchedulerNameSchema.default('dpmpp-2m-karras'),
     negativePrompt: z.string().max(2000).optional(),
   })
   .strict();
@@ -72,9 +76,16 @@ export const ExtendParamsSchema = z
     aspect: z.string().regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/).optional(),
     size: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
     anchor: z.enum(['center', 'left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right']).default('center'),
-    strength: z.number().min(0).max(1).default(0.35),
+    /**
+     * Diffusion engine: temporal = img2img strength of the refinement of each new frame (default
+     * 0.35); spatial = inpaint strength of the invented border (default 1, as inpaint).
+     */
+    strength: z.number().min(0).max(1).optional(),
     steps: z.number().int().min(1).max(200).default(20),
     guidance: z.number().min(0).max(30).default(7.5),
+    /** Diffusion engine; default dpmpp-2m (temporal refinement) or dpmpp-2m-karras (spatial, as inpaint). */
+    scheduler: SchedulerNameSchema.optional(),
+    negativePrompt: z.string().max(2000).optional(),
     keyframeSpacing: z.number().int().min(1).max(1000).default(12),
   })
   .strict();
