@@ -34,6 +34,11 @@
  *   createStreamEncoder(opts): StreamEncoder                  raw 16-bit frames → any output format, no temp files
  *   frameHash(frame) / hashSamplesBE(w, h, c, be): string      sha256 over big-endian 16-bit samples (sidecars)
  *   writeFileAtomic(path, data, fsync = true)
+ *   encodeExr(frame: FloatFrame, opts?: ExrEncodeOptions): Uint8Array            built-in OpenEXR writer (any ffmpeg): single-part scanline,
+ *   encodeExrFrom16BE(be, width, height, channels: 1|3|4, opts?): Uint8Array      HALF|FLOAT, ZIP|NONE, chromaticities, timeCode, framesPerSecond;
+ *       opts { pixelType?, compression?, zipLevel?, timecode?, dropFrame?, fps?, color?: ColorInfo, linearize? = false, pixelAspect?, owner?, comments? }
+ *   encodeExrAsync / encodeExrFrom16BEAsync(...same): Promise<Uint8Array>          identical bytes, zlib on the thread pool (event loop stays free)
+ *   readExrHeader(bytes): ExrHeaderInfo                                         attributes + line offset table (E_MEDIA_CORRUPT)
  */
 export type { MediaInfo, ColorInfo, AudioStreamInfo, ProbeOptions, FrameRange, DecodedFrame, ReadFramesOptions, FfmpegBinary, FfmpegCapabilities } from './types.js';
 export type { MaskSource, LoadMaskOptions } from './mask-types.js';
@@ -54,3 +59,7 @@ export { loadMask, fitMaskToSource } from './masks.js';
 export { dilateMask, featherMask, resizeMask, maskDistance, isMaskEmpty } from './mask-ops.js';
 export { rasterizeShapes } from './mask-shapes.js';
 export { chooseMaskChannel, type MaskChannel } from './mask-image.js';
+export { encodeExr, encodeExrAsync, encodeExrFrom16BE, encodeExrFrom16BEAsync, type ExrEncodeOptions } from './exr-encode.js';
+export { readExrHeader, type ExrHeaderInfo, type ExrChannel, type ExrAttributeValue } from './exr-header.js';
+export { packExrTimecode, unpackExrTimecode, type ExrTimecode } from './exr-timecode.js';
+export { chromaticitiesFor, type ExrChromaticities } from './exr-chromaticities.js';
