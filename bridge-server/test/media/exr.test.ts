@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { isStudioError, type FloatFrame } from '@synthetic-studio/shared';
 import { encodeExr, encodeExrAsync, encodeExrFrom16BE, encodeExrFrom16BEAsync, readExrHeader, resolveFfmpeg, type ExrEncodeOptions } from '../../src/media/index.js';
 import { floatToHalf, halfToFloat, HALF_MAX } from '../../src/media/exr-half.js';
@@ -337,4 +337,62 @@ test('bad input: typed errors', () => {
   bad(() => readExrHeader(encodeExr(f).subarray(0, 40)), 'E_MEDIA_CORRUPT');
   // unspecified primaries write no chromaticities rather than failing
   assert.equal(readExrHeader(encodeExr(f, { color: { primaries: 'unknown', transfer: null, matrix: null, range: null } })).attributes.has('chromaticities'), false);
+});
+
+/** An OpenEXR command-line tool on PATH (Debian/Ubuntu package `openexr`), or null. */
+function exrTool(name: string): string | null {
+  for (const d of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(d, name);
+    if (d && existsSync(p)) return p;
+  }
+  return null;
+}
+
+const exrmaketiled = exrTool('exrmaketiled');
+const exrheader = exrTool('exrheader');
+
+test('the reference OpenEXR library reads our files: every sample bit-exact, attributes as written', { skip: !exrmaketiled || !exrheader ? 'OpenEXR tools (exrmaketiled, exrheader) not installed' : false }, async () => {
+  const cases: [string, FloatFrame, ExrEncodeOptions][] = [
+    ['rgba-half-zip', testFrame(33, 17, 4, 5), { timecode: '01:02:03;04', fps: { num: 30000, den: 1001 }, color: COLOR_709, owner: 'Synthetic Studio' }],
+    ['rgb-float-zip', testFrame(33, 35, 3, 6), { pixelType: 'float' }],
+    ['rgb-half-none', testFrame(20, 9, 3, 7), { compression: 'none' }],
+  ];
+  for (const [name, frame, opts] of cases) {
+    // HDR and negative values too: the reference library must hold them as written
+    const data = frame.data.map((v, i) => (i % 7 === 0 ? v * 40 - 3 : v));
+    const f: FloatFrame = { ...frame, data };
+    const path = join(dir, `${name}.exr`);
+    const tiled = join(dir, `${name}.tiled.exr`);
+    writeFileSync(path, encodeExr(f, opts));
+    // exrmaketiled decodes every pixel through the OpenEXR library and writes them back as one
+    // uncompressed tile (tile size ≥ image), which is simple to read here
+    const r = await runTool(exrmaketiled!, ['-o', '-z', 'none', '-t', '2048', '2048', path, tiled], { timeoutMs: 60000 });
+    assert.equal(r.code, 0, r.stderr);
+    const t = new Uint8Array(readFileSync(tiled));
+    const h = readExrHeader(t);
+    const dv = new DataView(t.buffer, t.byteOffset, t.byteLength);
+    const off = dv.getUint32(h.headerEnd, true);
+    const half = (opts.pixelType ?? 'half') === 'half';
+    const c = frame.channels;
+    const src = c === 4 ? [3, 2, 1, 0] : [2, 1, 0];
+    let p = off + 20; // tileX, tileY, levelX, levelY, data size
+    for (let y = 0; y < frame.height; y++) {
+      for (let k = 0; k < c; k++) {
+        for (let x = 0; x < frame.width; x++) {
+          const want = data[(y * frame.width + x) * c + src[k]];
+          if (half) assert.equal(dv.getUint16(p, true), floatToHalf(want), `${name} (${x},${y}) ch ${k}`);
+          else assert.equal(dv.getFloat32(p, true), Math.fround(want), `${name} (${x},${y}) ch ${k}`);
+          p += half ? 2 : 4;
+        }
+      }
+    }
+    if (opts.timecode) {
+      const text = (await runTool(exrheader!, [path], { timeoutMs: 60000 })).stdout.toString('utf8');
+      assert.match(text, /time 01:02:03:04/);
+      assert.match(text, /drop frame 1/);
+      assert.match(text, /framesPerSecond \(type rational\): 30000\/1001/);
+      assert.match(text, /red +\(0\.64 0\.33\)/);
+      assert.match(text, /owner \(type string\): "Synthetic Studio"/);
+    }
+  }
 });
