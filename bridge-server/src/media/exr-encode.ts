@@ -25,8 +25,14 @@ export interface ExrEncodeOptions {
   compression?: 'zip' | 'none';
   /** zlib level for ZIP, 1..9 (default 4, OpenEXR's own default). */
   zipLevel?: number;
-  /** Start timecode of this frame, "HH:MM:SS:FF" or "HH:MM:SS;FF" (drop-frame) → `timeCode`. */
+  /**
+   * → `timeCode`: "HH:MM:SS:FF" or "HH:MM:SS;FF" (drop-frame). Each file of a sequence carries its
+   * OWN frame's timecode: pass the clip's start timecode plus `timecodeOffset` (the frame's source
+   * index), or the frame's timecode itself.
+   */
   timecode?: string | null;
+  /** Frames to add to `timecode` (needs `fps`; drop-frame aware). */
+  timecodeOffset?: number;
   /** Overrides the drop-frame flag read from the timecode's separator. */
   dropFrame?: boolean;
   /** Exact frame rate → `framesPerSecond` (also validates the timecode at this rate). */
@@ -89,7 +95,7 @@ function headerAttributes(width: number, height: number, names: string[], opts: 
     }
     a.push(attr.rational('framesPerSecond', fps.num, fps.den));
   }
-  if (opts.timecode) a.push(attr.timecode('timeCode', packExrTimecode(opts.timecode, { dropFrame: opts.dropFrame, fps })));
+  if (opts.timecode) a.push(attr.timecode('timeCode', packExrTimecode(opts.timecode, { dropFrame: opts.dropFrame, fps, offset: opts.timecodeOffset })));
   if (opts.owner) a.push(attr.string('owner', opts.owner));
   if (opts.comments) a.push(attr.string('comments', opts.comments));
   return a;

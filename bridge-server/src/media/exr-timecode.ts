@@ -1,4 +1,4 @@
-import { parseTimecode, timecodePartsToFrame, timecodeRate, StudioError, type Rational, type TimecodeParts } from '@synthetic-studio/shared';
+import { frameToTimecodeParts, parseTimecode, timecodePartsToFrame, timecodeRate, StudioError, type Rational, type TimecodeParts } from '@synthetic-studio/shared';
 
 /**
  * OpenEXR `timecode` attribute value: SMPTE 12M time address packed into `timeAndFlags` the way
@@ -23,9 +23,11 @@ const unbcd = (v: number) => (v >> 4) * 10 + (v & 0xf);
 /**
  * Pack "HH:MM:SS:FF" (or "HH:MM:SS;FF" drop-frame). `dropFrame` overrides the separator; `fps`
  * (when given) validates the label at that rate (drop-frame labels that do not exist, frames ≥ the
- * rate) and enables frame-pair packing above 30 fps. E_VALIDATION on bad input.
+ * rate) and enables frame-pair packing above 30 fps. `offset` (needs `fps`) packs the timecode
+ * that many frames later, drop-frame aware: a sequence frame's own timecode from the clip's start
+ * timecode and the frame's index. E_VALIDATION on bad input.
  */
-export function packExrTimecode(text: string, opts: { dropFrame?: boolean; fps?: Rational } = {}): ExrTimecode {
+export function packExrTimecode(text: string, opts: { dropFrame?: boolean; fps?: Rational | null; offset?: number } = {}): ExrTimecode {
   let p: TimecodeParts;
   try {
     p = parseTimecode(text);
@@ -33,11 +35,19 @@ export function packExrTimecode(text: string, opts: { dropFrame?: boolean; fps?:
     throw new StudioError('E_VALIDATION', `EXR timecode: ${(e as Error).message}`, { timecode: text });
   }
   const dropFrame = opts.dropFrame ?? p.dropFrame;
+  p = { ...p, dropFrame };
   let nominal = 30;
+  if (opts.offset !== undefined && !opts.fps) {
+    throw new StudioError('E_VALIDATION', 'EXR timecode: an offset needs the frame rate (fps).', { timecode: text });
+  }
   if (opts.fps) {
     try {
       const rate = timecodeRate(opts.fps, dropFrame);
-      timecodePartsToFrame({ ...p, dropFrame }, rate); // throws for labels that do not exist
+      const frame = timecodePartsToFrame(p, rate); // throws for labels that do not exist
+      if (opts.offset !== undefined) {
+        if (!Number.isInteger(opts.offset)) throw new RangeError(`offset ${opts.offset} is not an integer frame count.`);
+        p = frameToTimecodeParts(frame + opts.offset, rate);
+      }
       nominal = rate.nominal;
     } catch (e) {
       throw new StudioError('E_VALIDATION', `EXR timecode: ${(e as Error).message}`, { timecode: text, fps: opts.fps });

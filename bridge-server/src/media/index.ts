@@ -36,7 +36,7 @@
  *   writeFileAtomic(path, data, fsync = true)
  *   encodeExr(frame: FloatFrame, opts?: ExrEncodeOptions): Uint8Array            built-in OpenEXR writer (any ffmpeg): single-part scanline,
  *   encodeExrFrom16BE(be, width, height, channels: 1|3|4, opts?): Uint8Array      HALF|FLOAT, ZIP|NONE, chromaticities, timeCode, framesPerSecond;
- *       opts { pixelType?, compression?, zipLevel?, timecode?, dropFrame?, fps?, color?: ColorInfo, linearize? = false, pixelAspect?, owner?, comments? }
+ *       opts { pixelType?, compression?, zipLevel?, timecode?, timecodeOffset?, dropFrame?, fps?, color?: ColorInfo, linearize? = false, pixelAspect?, owner?, comments? }
  *   encodeExrAsync / encodeExrFrom16BEAsync(...same): Promise<Uint8Array>          identical bytes, zlib on the thread pool (event loop stays free)
  *   readExrHeader(bytes): ExrHeaderInfo                                         attributes + line offset table (E_MEDIA_CORRUPT)
  */

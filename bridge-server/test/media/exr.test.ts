@@ -254,7 +254,16 @@ test('timecode packing: NDF, DF, frame pairs above 30 fps; invalid labels refuse
   const p50 = unpackExrTimecode(packExrTimecode('10:00:00:48', { fps: { num: 50, den: 1 } }).timeAndFlags);
   assert.equal(p50.frames, 24);
   assert.equal(p50.fieldPhase, false);
+  // offsets (a sequence frame's own timecode from the clip start), drop-frame aware
+  const dfRate = { num: 30000, den: 1001 };
+  assert.deepEqual(unpackExrTimecode(packExrTimecode('00:00:59;29', { fps: dfRate, offset: 1 }).timeAndFlags), { hours: 0, minutes: 1, seconds: 0, frames: 2, dropFrame: true, fieldPhase: false });
+  assert.deepEqual(unpackExrTimecode(packExrTimecode('00:59:59;29', { fps: dfRate, offset: 1 }).timeAndFlags), { hours: 1, minutes: 0, seconds: 0, frames: 0, dropFrame: true, fieldPhase: false });
+  assert.deepEqual(unpackExrTimecode(packExrTimecode('23:59:59:24', { fps: { num: 25, den: 1 }, offset: 2 }).timeAndFlags), { hours: 0, minutes: 0, seconds: 0, frames: 1, dropFrame: false, fieldPhase: false });
+  // through the encoder: frame 100 of a 24000/1001 clip starting at 01:00:00:00 → 01:00:04:04
+  const seq = readExrHeader(encodeExr(testFrame(4, 2, 3), { timecode: '01:00:00:00', timecodeOffset: 100, fps: { num: 24000, den: 1001 } })).attributes.get('timeCode')?.value as { timeAndFlags: number };
+  assert.deepEqual(unpackExrTimecode(seq.timeAndFlags), { hours: 1, minutes: 0, seconds: 4, frames: 4, dropFrame: false, fieldPhase: false });
   const bad = (fn: () => unknown) => assert.throws(fn, (e) => isStudioError(e) && e.code === 'E_VALIDATION');
+  bad(() => packExrTimecode('01:00:00:00', { offset: 3 })); // an offset needs the rate
   bad(() => packExrTimecode('00:01:00;00', { fps: { num: 30000, den: 1001 } })); // label dropped in DF
   bad(() => packExrTimecode('00:00:00;00', { fps: { num: 25, den: 1 } })); // DF at 25 fps
   bad(() => packExrTimecode('00:00:00:25', { fps: { num: 25, den: 1 } }));
