@@ -107,14 +107,15 @@ function headerAttributes(width: number, height: number, names: string[], opts: 
  */
 type FillBlock = (y0: number, lines: number, block: Uint8Array) => void;
 
-/** A frame laid out as EXR scan lines, ready for block coding. */
+/** A frame to be written as EXR scan line blocks. */
 interface ScanlinePlan {
   header: Uint8Array;
   zip: boolean;
   level: number;
   linesPerBlock: number;
-  /** Uncompressed bytes of each block (views into one buffer holding every scan line). */
-  blocks: Uint8Array[];
+  blockCount: number;
+  /** Uncompressed bytes of block b (a view into one buffer for every scan line, filled on demand). */
+  block: (b: number) => Uint8Array;
 }
 
 function plan(width: number, height: number, channels: Channels, opts: ExrEncodeOptions, fill: FillBlock): ScanlinePlan {
@@ -127,10 +128,14 @@ function plan(width: number, height: number, channels: Channels, opts: ExrEncode
   const lineBytes = width * channels * bytesPerSample; // a multiple of the sample size: views stay aligned
   const linesPerBlock = zip ? 16 : 1;
   const raw = new Uint8Array(lineBytes * height);
-  fill(0, height, raw);
-  const blocks: Uint8Array[] = [];
-  for (let y0 = 0; y0 < height; y0 += linesPerBlock) blocks.push(raw.subarray(y0 * lineBytes, Math.min(height, y0 + linesPerBlock) * lineBytes));
-  return { header, zip, level, linesPerBlock, blocks };
+  const block = (b: number) => {
+    const y0 = b * linesPerBlock;
+    const lines = Math.min(linesPerBlock, height - y0);
+    const view = raw.subarray(y0 * lineBytes, (y0 + lines) * lineBytes);
+    fill(y0, lines, view);
+    return view;
+  };
+  return { header, zip, level, linesPerBlock, blockCount: Math.ceil(height / linesPerBlock), block };
 }
 
 /** Header, line offset table (unsigned 64-bit offsets from the start of the file), then the blocks. */
@@ -155,21 +160,29 @@ function assemble(header: Uint8Array, stored: Uint8Array[], linesPerBlock: numbe
 }
 
 function finishSync(p: ScanlinePlan): Uint8Array {
-  if (!p.zip) return assemble(p.header, p.blocks, p.linesPerBlock);
-  const scratch = new Uint8Array(p.blocks[0].length);
-  return assemble(p.header, p.blocks.map((b) => exrZipBlock(b, scratch, p.level)), p.linesPerBlock);
+  const stored: Uint8Array[] = [];
+  const scratch = p.zip ? new Uint8Array(p.block(0).length) : null; // block 0 is the largest
+  for (let b = 0; b < p.blockCount; b++) stored.push(scratch ? exrZipBlock(p.block(b), scratch, p.level) : p.block(b));
+  return assemble(p.header, stored, p.linesPerBlock);
 }
 
+/** Blocks prepared between two yields to the event loop (64 scan lines: a few ms at 1080p). */
+const ASYNC_BLOCKS_PER_TURN = 4;
+
 async function finishAsync(p: ScanlinePlan): Promise<Uint8Array> {
-  if (!p.zip) return assemble(p.header, p.blocks, p.linesPerBlock);
-  const stored = await Promise.all(
-    p.blocks.map((b) => {
-      const pre = new Uint8Array(b.length);
-      exrZipPredict(b, pre);
-      return exrZipBlockAsync(b, pre, p.level);
-    }),
-  );
-  return assemble(p.header, stored, p.linesPerBlock);
+  const pending: Promise<Uint8Array>[] = [];
+  for (let b = 0; b < p.blockCount; b++) {
+    if (b > 0 && b % ASYNC_BLOCKS_PER_TURN === 0) await new Promise<void>((r) => setImmediate(r));
+    const raw = p.block(b);
+    if (!p.zip) {
+      pending.push(Promise.resolve(raw));
+      continue;
+    }
+    const pre = new Uint8Array(raw.length);
+    exrZipPredict(raw, pre);
+    pending.push(exrZipBlockAsync(raw, pre, p.level));
+  }
+  return assemble(p.header, await Promise.all(pending), p.linesPerBlock);
 }
 
 function linearized(frame: FloatFrame, opts: ExrEncodeOptions): FloatFrame {

@@ -1,4 +1,7 @@
+import { endianness } from 'node:os';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
+
+const HOST_LE = endianness() === 'LE';
 
 /**
  * OpenEXR ZIP / ZIPS block coding (ImfZip): before zlib, the block's bytes are split into two
@@ -12,23 +15,37 @@ import { deflate, deflateSync, inflateSync } from 'node:zlib';
 /** Reorder + predictor of `raw` into `out` (same length). */
 export function exrZipPredict(raw: Uint8Array, out: Uint8Array): void {
   const n = raw.length;
+  if (n === 0) return;
   const half = (n + 1) >> 1;
-  // even bytes → out[0..half), odd bytes → out[half..n), fused with the delta pass
-  let prev = 0;
-  let t1 = 0;
-  for (let i = 0; i < n; i += 2) {
-    const b = raw[i];
-    out[t1++] = (b - prev + 384) & 0xff;
-    prev = b;
+  // Both delta chains in one pass over 16-bit words (on a little-endian host the low byte is the
+  // even index, the high byte the odd one): the even chain starts from 0, the odd
+  // chain continues from the LAST even byte, as if the halves had been laid end to end first.
+  const words = n >> 1;
+  let pl = 0;
+  let ph = raw[(half - 1) * 2];
+  if (HOST_LE && (raw.byteOffset & 1) === 0) {
+    const w16 = new Uint16Array(raw.buffer, raw.byteOffset, words);
+    for (let j = 0; j < words; j++) {
+      const w = w16[j];
+      const lo = w & 0xff;
+      const hi = w >>> 8;
+      out[j] = (lo - pl + 384) & 0xff;
+      out[half + j] = (hi - ph + 384) & 0xff;
+      pl = lo;
+      ph = hi;
+    }
+  } else {
+    for (let j = 0; j < words; j++) {
+      const lo = raw[2 * j];
+      const hi = raw[2 * j + 1];
+      out[j] = (lo - pl + 384) & 0xff;
+      out[half + j] = (hi - ph + 384) & 0xff;
+      pl = lo;
+      ph = hi;
+    }
   }
-  let t2 = half;
-  for (let i = 1; i < n; i += 2) {
-    const b = raw[i];
-    out[t2++] = (b - prev + 384) & 0xff;
-    prev = b;
-  }
-  // the first byte is stored as is (the predictor starts at index 1)
-  if (n > 0) out[0] = raw[0];
+  if (n & 1) out[half - 1] = (raw[n - 1] - pl + 384) & 0xff;
+  out[0] = raw[0]; // the predictor starts at index 1
 }
 
 /** Inverse of exrZipPredict (for readers and tests). */

@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { isStudioError, type FloatFrame } from '@synthetic-studio/shared';
 import { encodeExr, encodeExrAsync, encodeExrFrom16BE, encodeExrFrom16BEAsync, readExrHeader, resolveFfmpeg, type ExrEncodeOptions } from '../../src/media/index.js';
 import { floatToHalf, halfToFloat, HALF_MAX } from '../../src/media/exr-half.js';
-import { exrUnzipBlock } from '../../src/media/exr-zip.js';
+import { exrUnzipBlock, exrZipPredict, exrZipUnpredict } from '../../src/media/exr-zip.js';
 import { packExrTimecode, unpackExrTimecode } from '../../src/media/exr-timecode.js';
 import type { ExrChannel } from '../../src/media/exr-header.js';
 import { runTool } from '../../src/media/process.js';
@@ -108,6 +108,30 @@ test('half conversion: exact cases, rounding, subnormals, overflow clamp, inf an
     const h = floatToHalf(v);
     const err = Math.abs(halfToFloat(h) - Math.fround(v));
     assert.ok(err <= Math.abs(halfToFloat(h + 1) - Math.fround(v)) && (h === 0 || err <= Math.abs(halfToFloat(h - 1) - Math.fround(v))), `${v}`);
+  }
+});
+
+test('ZIP predictor = the two-step definition (even bytes then odd bytes, then byte deltas + 128) at any length and offset', () => {
+  const reference = (raw: Uint8Array): Uint8Array => {
+    const t = new Uint8Array(raw.length);
+    let t1 = 0;
+    let t2 = (raw.length + 1) >> 1;
+    for (let i = 0; i < raw.length; i++) t[i % 2 === 0 ? t1++ : t2++] = raw[i];
+    const out = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = i === 0 ? t[0] : (t[i] - t[i - 1] + 128) & 0xff;
+    return out;
+  };
+  const big = new Uint8Array(300).map((_, i) => (i * 73 + (i >> 3) * 29) & 0xff);
+  for (const n of [0, 1, 2, 3, 4, 5, 16, 17, 101, 256]) {
+    for (const offset of [0, 1, 2]) {
+      const raw = big.subarray(offset, offset + n);
+      const got = new Uint8Array(n);
+      exrZipPredict(raw, got);
+      assert.deepEqual(got, reference(raw), `n=${n} offset=${offset}`);
+      const back = new Uint8Array(n);
+      exrZipUnpredict(got, back);
+      assert.deepEqual(back, raw);
+    }
   }
 });
 
