@@ -233,9 +233,12 @@ export function encodeExr(frame: FloatFrame, opts: ExrEncodeOptions = {}): Uint8
   return finishSync(planFloat(frame, opts));
 }
 
-/** encodeExr with zlib on the thread pool (event loop free, blocks compressed in parallel). */
+/**
+ * encodeExr with zlib on the thread pool (event loop free, blocks compressed in parallel). The
+ * samples are copied first, so the caller may reuse its buffer at once.
+ */
 export async function encodeExrAsync(frame: FloatFrame, opts: ExrEncodeOptions = {}): Promise<Uint8Array> {
-  return finishAsync(planFloat(frame, opts));
+  return finishAsync(planFloat(opts.linearize ? frame : { ...frame, data: frame.data.slice() }, opts));
 }
 
 /**
@@ -310,7 +313,10 @@ export function encodeExrFrom16BE(be: Uint8Array, width: number, height: number,
   return finishSync(plan16BE(be, width, height, channels, opts));
 }
 
-/** encodeExrFrom16BE with zlib on the thread pool (event loop free, blocks compressed in parallel). */
+/**
+ * encodeExrFrom16BE with zlib on the thread pool (event loop free, blocks compressed in parallel).
+ * The samples are copied first, so the caller may reuse its buffer at once.
+ */
 export async function encodeExrFrom16BEAsync(be: Uint8Array, width: number, height: number, channels: number, opts: ExrEncodeOptions = {}): Promise<Uint8Array> {
-  return finishAsync(plan16BE(be, width, height, channels, opts));
+  return finishAsync(plan16BE(be.slice(), width, height, channels, opts));
 }

@@ -196,6 +196,21 @@ test('16-bit BE samples → EXR: FLOAT decodes back to the same codes, HALF with
   }
 });
 
+test('async encode: same bytes as sync, and the caller may reuse its buffers as soon as the call returns', async () => {
+  const width = 5;
+  const height = 150; // 10 ZIP blocks: more than one event-loop turn of block preparation
+  const frame = testFrame(width, height, 3, 9);
+  const be = new Uint8Array(width * height * 3 * 2).map((_, i) => (i * 131) & 0xff);
+  const want16 = encodeExrFrom16BE(be, width, height, 3);
+  const wantF = encodeExr(frame);
+  const p16 = encodeExrFrom16BEAsync(be, width, height, 3);
+  const pF = encodeExrAsync(frame);
+  be.fill(0x5a);
+  frame.data.fill(0.25);
+  assert.deepEqual(await p16, want16);
+  assert.deepEqual(await pF, wantF);
+});
+
 test('header: required attributes, channels A,B,G,R, windows, offsets, and the optional tags', () => {
   const frame = testFrame(33, 17, 4);
   const opts: ExrEncodeOptions = {
