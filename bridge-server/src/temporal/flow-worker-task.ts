@@ -6,7 +6,8 @@ interface FlowJobMessage { id: number; a: Plane; b: Plane; holeA?: Uint8Array | 
 
 parentPort?.on('message', (m: FlowJobMessage) => {
   try {
-    const f = flowBetween(m.a, m.b, m.opts, m.holeA, m.holeB);
+    // the pool already uses every core, one pair per worker
+    const f = flowBetween(m.a, m.b, { ...m.opts, threads: 1 }, m.holeA, m.holeB);
     parentPort!.postMessage({ id: m.id, flow: f }, [f.u.buffer as ArrayBuffer, f.v.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });

@@ -9,6 +9,11 @@ export interface FlowOptions {
   dis?: DisParams;
   /** Normalise global brightness/contrast of b to a before matching. Default true. */
   exposureCompensation?: boolean;
+  /**
+   * Threads computing one pair (the calling thread included; helpers are started on first use and
+   * do not keep the process alive). Default 1. The result is identical for any thread count.
+   */
+  threads?: number;
 }
 
 /** The working size for a frame size: long side at most maxSide, aspect kept. */
@@ -32,7 +37,7 @@ export function flowInput(f: FloatFrame | Plane, maxSide = 960): Plane {
  */
 export function flowBetween(a: Plane, b: Plane, opts: FlowOptions = {}, holeA?: Uint8Array | null, holeB?: Uint8Array | null): FlowField {
   const bb = opts.exposureCompensation === false ? b : matchExposure(a, b);
-  return disFlow(a, bb, opts.dis ?? DIS_QUALITY, holeA, holeB);
+  return disFlow(a, bb, opts.dis ?? DIS_QUALITY, holeA, holeB, opts.threads ?? 1);
 }
 
 /** Flow resized to another grid, vectors scaled accordingly. */

@@ -9,6 +9,7 @@ export { disFlow, DIS_QUALITY, DIS_MEDIUM, DIS_FAST, upsampleFlowTo, type DisPar
 export { DEFAULT_VARIATIONAL, type VariationalParams } from './variational-refinement.js';
 export { computeFlow, computeFlowPair, flowBetween, flowInput, resizeFlow, workingSize, type FlowOptions } from './flow.js';
 export { FlowPool, sharedFlowPool, type FlowJob } from './flow-pool.js';
+export { FlowTeam, flowTeam } from './flow-team.js';
 export { warpBilinear, warpMaskNearest, sampleFlowAt } from './warp.js';
 export { fbConsistency, occlusionMask, FB_ALPHA1, FB_ALPHA2 } from './consistency.js';
 export { dilateMask, erodeMask, maskFromFrame, maskToFrame, outerRing, orMasks, resizeMask, maskIndices, encodeMaskRle, decodeMaskRle } from './mask-ops.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeFlow, computeFlowPair, fbConsistency, flowBetween, flowInput, FlowPool, warpBilinear } from '../../src/temporal/index.js';
+import { computeFlow, computeFlowPair, DIS_FAST, DIS_MEDIUM, DIS_QUALITY, disFlow, fbConsistency, flowBetween, flowInput, FlowPool, FlowTeam, warpBilinear } from '../../src/temporal/index.js';
 import { makeFrame, texture } from './helpers.js';
 
 const W = 128, H = 80;
@@ -96,4 +96,39 @@ test('flow at a working resolution is upsampled to the frame size', () => {
   let e = 0, n = 0;
   for (let y = 15; y < 85; y++) for (let x = 15; x < 185; x++) { const i = y * 200 + x; e += Math.hypot(f.u[i] - 4, f.v[i] - 2); n++; }
   assert.ok(e / n < 0.3, `EPE ${e / n}`);
+});
+
+test('one pair on several threads: same flow as one thread, bit for bit, with and without holes', () => {
+  // 200 rows: the finest level is computed in 3 row bands (and its patch search in 3 bands)
+  const w = 112, h = 200;
+  const a = flowInput(makeFrame(w, h, texture));
+  const b = flowInput(makeFrame(w, h, (x, y, k) => texture(x - 2.5, y + 1.5, k)));
+  const hole = new Uint8Array(w * h);
+  for (let y = 80; y < 120; y++) for (let x = 30; x < 70; x++) hole[y * w + x] = 1;
+  // the caller only waits: every band of every level runs in the helper thread
+  const helper = new FlowTeam(2, true);
+  const both = new FlowTeam(2);
+  try {
+    for (const p of [DIS_MEDIUM, DIS_QUALITY, DIS_FAST]) {
+      for (const m of [null, hole]) {
+        const one = disFlow(a, b, p, m, m, 1);
+        const inHelper = disFlow(a, b, p, m, m, helper);
+        const shared = disFlow(a, b, p, m, m, both);
+        assert.deepEqual(inHelper.u, one.u);
+        assert.deepEqual(inHelper.v, one.v);
+        assert.deepEqual(shared.u, one.u);
+        assert.deepEqual(shared.v, one.v);
+        if (m === null && p !== DIS_FAST) {
+          let e = 0, n = 0;
+          for (let y = 12; y < h - 12; y++) for (let x = 12; x < w - 12; x++) { const i = y * w + x; e += Math.hypot(one.u[i] - 2.5, one.v[i] + 1.5); n++; }
+          assert.ok(e / n < 0.15, `banded flow EPE ${e / n}`);
+        }
+      }
+    }
+    assert.ok(helper.helped > 0);
+    assert.deepEqual(flowBetween(a, b, { dis: DIS_MEDIUM, threads: 2 }).u, flowBetween(a, b, { dis: DIS_MEDIUM }).u);
+  } finally {
+    helper.close();
+    both.close();
+  }
 });

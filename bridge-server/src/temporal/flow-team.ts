@@ -1,0 +1,155 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { execDisBand, type DisLevelState } from './flow-dis-bands.js';
+
+/**
+ * Helper threads for the bands of one flow computation (flow-dis-bands.ts), so a single frame pair
+ * uses more than one core. The calling thread stays synchronous: it publishes a step, takes bands
+ * itself, and blocks (Atomics.wait) until the bands the helpers took are done. Bands are handed out
+ * by an atomic counter, so a helper that is busy, slow to wake or still starting simply takes fewer
+ * (the caller does the rest); the result does not depend on who computed which band.
+ *
+ * Control words (Int32Array on a SharedArrayBuffer):
+ *   SEQ   step number, bumped (and notified) to start a step
+ *   NEXT  (SEQ & 0x7fffff) << 8 | next band: a helper only takes a band of the step it woke for
+ *   DONE  bands finished in the current step (notified)
+ *   BANDS, STEP  the step's band count and id; STATE the id of the level state it uses
+ *   STOP  1 = helpers exit;  FAIL  1 = a band threw in a helper;  HELPED  bands the helpers ran (statistics)
+ */
+export const CTRL = { SEQ: 0, NEXT: 1, DONE: 2, BANDS: 3, STEP: 4, STATE: 5, STOP: 6, FAIL: 7, HELPED: 8 } as const;
+const CTRL_WORDS = 9;
+
+export const pack = (seq: number, band: number): number => ((seq & 0x7fffff) << 8) | band;
+
+/**
+ * Takes and runs bands of the step with sequence number seq until none is left; returns when this
+ * thread has nothing more to take. Shared by the caller and the helpers.
+ */
+export function takeBands(ctrl: Int32Array, seq: number, bands: number, run: (band: number) => void): void {
+  for (;;) {
+    const v = Atomics.load(ctrl, CTRL.NEXT);
+    if (v >>> 8 !== (seq & 0x7fffff) || (v & 255) >= bands) return;
+    if (Atomics.compareExchange(ctrl, CTRL.NEXT, v, v + 1) !== v) continue;
+    try {
+      run(v & 255);
+    } finally {
+      Atomics.add(ctrl, CTRL.DONE, 1);
+      Atomics.notify(ctrl, CTRL.DONE);
+    }
+  }
+}
+
+export class FlowTeam {
+  readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS));
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private seq = 0;
+  private stateId = 0;
+  private state: DisLevelState | null = null;
+
+  /**
+   * threads: threads working on a pair, the caller included (helpers = threads − 1). With
+   * helpersOnly the caller takes no bands and only waits (to check that a helper computes the same).
+   */
+  constructor(readonly threads: number, readonly helpersOnly = false) {
+    // an inherited --input-type (`node --input-type=module -e …`, as npm run bench starts) stops a
+    // worker from starting from a file: drop it
+    const execArgv: string[] = [];
+    for (let i = 0; i < process.execArgv.length; i++) {
+      const a = process.execArgv[i];
+      if (a === '--input-type') { i++; continue; }
+      if (!a.startsWith('--input-type=')) execArgv.push(a);
+    }
+    for (let t = 1; t < threads; t++) {
+      try {
+        const { port1, port2 } = new MessageChannel();
+        const w = new Worker(new URL('./flow-team-worker.mjs', import.meta.url), { execArgv, workerData: { ctrl: this.ctrl, port: port2 }, transferList: [port2] });
+        // a helper that fails to start takes no bands; the caller computes them
+        w.on('error', () => {});
+        w.unref();
+        this.workers.push(w);
+        this.ports.push(port1);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  /** True when helpers exist, i.e. level arrays must live on SharedArrayBuffers. */
+  get shared(): boolean {
+    return this.workers.length > 0;
+  }
+
+  float32(n: number): Float32Array {
+    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+  }
+
+  uint8(n: number): Uint8Array {
+    return this.shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
+  }
+
+  /** The level state the following steps work on (posted to the helpers). */
+  setState(s: DisLevelState): void {
+    this.state = s;
+    this.stateId++;
+    for (const p of this.ports) p.postMessage({ id: this.stateId, state: s });
+  }
+
+  /** Runs all bands of a step; returns when every band is done. */
+  run(step: number, bands: number): void {
+    const s = this.state!;
+    if (!this.shared) {
+      for (let b = 0; b < bands; b++) execDisBand(s, step, b);
+      return;
+    }
+    const c = this.ctrl;
+    const seq = ++this.seq;
+    Atomics.store(c, CTRL.STEP, step);
+    Atomics.store(c, CTRL.BANDS, bands);
+    Atomics.store(c, CTRL.STATE, this.stateId);
+    Atomics.store(c, CTRL.DONE, 0);
+    Atomics.store(c, CTRL.NEXT, pack(seq, 0));
+    Atomics.store(c, CTRL.SEQ, seq);
+    Atomics.notify(c, CTRL.SEQ);
+    if (!this.helpersOnly) takeBands(c, seq, bands, (b) => execDisBand(s, step, b));
+    for (;;) {
+      const d = Atomics.load(c, CTRL.DONE);
+      if (d >= bands) break;
+      Atomics.wait(c, CTRL.DONE, d);
+    }
+    if (Atomics.load(c, CTRL.FAIL)) {
+      Atomics.store(c, CTRL.FAIL, 0);
+      throw new Error('flow helper thread failed');
+    }
+  }
+
+  /** Bands the helpers have run so far. */
+  get helped(): number {
+    return Atomics.load(this.ctrl, CTRL.HELPED);
+  }
+
+  /** Stops the helpers (a closed team computes in the calling thread). */
+  close(): void {
+    if (!this.shared) return;
+    Atomics.store(this.ctrl, CTRL.STOP, 1);
+    Atomics.add(this.ctrl, CTRL.SEQ, 1);
+    Atomics.notify(this.ctrl, CTRL.SEQ);
+    for (const p of this.ports) p.close();
+    this.ports.length = 0;
+    this.workers.length = 0;
+  }
+}
+
+const teams = new Map<number, FlowTeam>();
+const inline = new FlowTeam(1);
+
+/**
+ * The process-wide team for a thread count (created on first use; its helpers do not keep the
+ * process alive). threads ≤ 1 computes in the calling thread.
+ */
+export function flowTeam(threads = 1): FlowTeam {
+  const t = Math.max(1, Math.min(8, Math.floor(threads)));
+  if (t === 1) return inline;
+  let team = teams.get(t);
+  if (!team) { team = new FlowTeam(t); teams.set(t, team); }
+  return team;
+}
