@@ -9,14 +9,16 @@
  *   TEMPORAL_BENCH_PLACEMENTS [3]       stationary mask placements on bmx-trees
  *   TEMPORAL_BENCH_SCENE_FRAMES [24]    sample-scene frames (320x180)
  *   TEMPORAL_BENCH_HD_PAIRS [2]         1080p flow pairs
+ *   TEMPORAL_BENCH_FLOW_REPS [3]        interleaved repetitions of the flow timing (ours 1 and 2 threads, OpenCV 1 and default)
  *   TEMPORAL_BENCH_HD_FRAMES [6]        1080p completion frames
  *   TEMPORAL_BENCH_MEM_FRAMES [100,1000] memory probe clip lengths (at 160x90)
  *   TEMPORAL_BENCH_SKIP                 comma list of sections to skip: scene,bmx,flow,fps,memory
+ *   TEMPORAL_BENCH_ONLY                 comma list of the sections to run (the others skipped), e.g. flow
  * OpenCV comes from Debian's python3-opencv (installed here with apt-get when missing and
  * possible); without it the baselines are skipped and E_warp uses the project's own flow (said so).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +36,10 @@ const run$ = promisify(execFile);
 const PY = '/usr/bin/python3';
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const skip = new Set((process.env.TEMPORAL_BENCH_SKIP ?? '').split(',').filter(Boolean));
+if (process.env.TEMPORAL_BENCH_ONLY) {
+  const only = new Set(process.env.TEMPORAL_BENCH_ONLY.split(','));
+  for (const k of ['scene', 'bmx', 'flow', 'fps', 'memory']) if (!only.has(k)) skip.add(k);
+}
 
 const PY_HELPER = String.raw`
 import sys, json, time
@@ -256,8 +262,52 @@ async function bmxSection(dir: string, cv: boolean): Promise<void> {
   console.log(`  bmx-trees mean over ${results.length} placements: whole-frame PSNR ${fmt(mean('psnrWhole'))} dB (target ≥ 33), in mask ${fmt(mean('psnrMask'))} dB, SSIM whole ${fmt(mean('ssimWhole'), 4)}`);
 }
 
+/**
+ * OpenCV DIS MEDIUM as a long-running process, so its runs can be interleaved with ours: each stdin
+ * line "a.png b.png out.bin|- threads" (threads 0 = OpenCV's default) answers {"seconds": …}.
+ */
+const DIS_SERVER_PY = String.raw`
+import sys, json, time
+import numpy as np, cv2
+dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+default_threads = cv2.getNumThreads()
+imgs = {}
+for line in sys.stdin:
+    a, b, o, th = line.split()
+    for p in (a, b):
+        if p not in imgs: imgs[p] = cv2.imread(p, cv2.IMREAD_GRAYSCALE)
+    cv2.setNumThreads(int(th) if int(th) > 0 else default_threads)
+    t = time.perf_counter(); f = dis.calc(imgs[a], imgs[b], None); dt = time.perf_counter() - t
+    if o != '-': np.ascontiguousarray(f, dtype=np.float32).tofile(o)
+    print(json.dumps({'seconds': dt, 'threads': cv2.getNumThreads()}), flush=True)
+`;
+
+function disServer(dir: string): { calc(a: string, b: string, out: string, threads: number): Promise<{ seconds: number; threads: number }>; close(): void } {
+  const script = join(dir, 'dis_server.py');
+  writeFileSync(script, DIS_SERVER_PY);
+  const child = spawn(PY, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting: ((line: string) => void)[] = [];
+  let buf = '';
+  child.stdout.on('data', (d) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { const line = buf.slice(0, i); buf = buf.slice(i + 1); waiting.shift()?.(line); }
+  });
+  return {
+    calc: (a, b, out, threads) => new Promise((ok) => { waiting.push((l) => ok(JSON.parse(l))); child.stdin.write(`${a} ${b} ${out} ${threads}\n`); }),
+    close: () => child.stdin.end(),
+  };
+}
+
+/**
+ * Flow speed and accuracy against OpenCV DIS MEDIUM on 1080p sample-scene pairs. Ours with 1 thread
+ * and with 2 (one pair split over two threads, bit-identical flow) and OpenCV with 1 thread and its
+ * default are run interleaved pair by pair, TEMPORAL_BENCH_FLOW_REPS times; a line gives the best
+ * repetition's mean time per pair and the spread over repetitions (the machine is shared, so only
+ * the same-run ratios mean anything).
+ */
 async function flowSection(dir: string, cv: boolean): Promise<void> {
   const pairs = env('TEMPORAL_BENCH_HD_PAIRS', 2);
+  const reps = env('TEMPORAL_BENCH_FLOW_REPS', 3);
   const sd = join(dir, 'hd');
   // enough frames that the sample sphere moves a plausible distance per frame
   const meta = await renderSampleScene({ dir: sd, width: 1920, height: 1080, frames: Math.max(pairs + 1, 12) });
@@ -273,33 +323,82 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
     for (let y = 16; y < 1080 - 16; y += 2) for (let x = 16; x < 1920 - 16; x += 2) { const i = y * 1920 + x; if (objMasks[t].data[i] || objMasks[t + 1].data[i]) continue; s += Math.hypot(f.u[i] - gu, f.v[i] - gv); n++; }
     return s / n;
   };
-  console.log(`  flow on ${pairs} sample-scene 1080p pairs (true background motion from the camera path)`);
-  let oursMedium = 0;
-  for (const [name, dis] of [['ours quality (960 working)', DIS_QUALITY], ['ours medium (OpenCV MEDIUM params, 960)', DIS_MEDIUM]] as const) {
+  console.log(`  flow on ${pairs} sample-scene 1080p pairs (true background motion from the camera path), ${reps} interleaved repetitions`);
+  // ours: grey conversion + 960 working size + flow + upsampling to 1080p, all inside the timing
+  const ours = (t: number, dis: typeof DIS_MEDIUM, threads: number) => {
+    const t0 = performance.now();
+    const A = flowInput(frames[t]), B = flowInput(frames[t + 1]);
+    const t1 = performance.now();
+    const f = flowBetween(A, B, { dis, threads });
+    const core = (performance.now() - t1) / 1000;
+    const full = resizeFlow(f, 1920, 1080);
+    return { full, seconds: (performance.now() - t0) / 1000, core };
+  };
+  interface Row { label: string; per: number[]; core: number[]; epe: number; extra?: string }
+  const rows = new Map<string, Row>();
+  const row = (key: string, label: string) => { let r = rows.get(key); if (!r) { r = { label, per: [], core: [], epe: 0 }; rows.set(key, r); } return r; };
+  // the quality preset once (1 thread), for reference
+  {
+    const r = row('quality', 'ours quality (960 working, 1 thread)');
     let secs = 0, core = 0, e = 0;
-    for (let t = 0; t < pairs; t++) {
-      const t0 = performance.now();
-      const A = flowInput(frames[t]), B = flowInput(frames[t + 1]);
-      const t1 = performance.now();
-      const f = flowBetween(A, B, { dis });
-      core += (performance.now() - t1) / 1000;
-      const full = resizeFlow(f, 1920, 1080);
-      secs += (performance.now() - t0) / 1000;
-      e += epe(full, t);
+    for (let t = 0; t < pairs; t++) { const o = ours(t, DIS_QUALITY, 1); secs += o.seconds; core += o.core; e += epe(o.full, t); }
+    r.per.push(secs / pairs); r.core.push(core / pairs); r.epe = e / pairs;
+  }
+  ours(0, DIS_MEDIUM, 2); // starts the helper thread (its start-up is not a per-pair cost)
+  const server = cv ? disServer(dir) : null;
+  const paths = cv ? await Promise.all(frames.map(async (f, t) => { const p = join(dir, `hd_${t}.png`); await writePng8(f, p); return p; })) : [];
+  const oursKeys = [['m1', 'ours medium, 1 thread', 1], ['m2', 'ours medium, 2 threads', 2]] as const;
+  const cvKeys = [['cv1', 'OpenCV DIS MEDIUM, 1 thread', 1], ['cv0', 'OpenCV DIS MEDIUM, default threads', 0]] as const;
+  for (const [k, label] of [...oursKeys, ...cvKeys]) row(k, label);
+  let identical = true;
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      const acc = new Map<string, { s: number; c: number; e: number }>();
+      const add = (k: string, s: number, c: number, e: number) => { const a = acc.get(k) ?? { s: 0, c: 0, e: 0 }; a.s += s; a.c += c; a.e += e; acc.set(k, a); };
+      for (let t = 0; t < pairs; t++) {
+        // alternate which side goes first, so neither always runs on a warmer (or busier) machine
+        const order = (rep + t) % 2 === 0 ? ['ours', 'cv'] : ['cv', 'ours'];
+        let first: FlowField | null = null;
+        for (const side of order) {
+          if (side === 'ours') {
+            for (const [k, , threads] of oursKeys) {
+              const o = ours(t, DIS_MEDIUM, threads);
+              if (first && (!o.full.u.every((x, i) => x === first!.u[i]) || !o.full.v.every((x, i) => x === first!.v[i]))) identical = false;
+              first ??= o.full;
+              add(k, o.seconds, o.core, rep === 0 ? epe(o.full, t) : 0);
+            }
+          } else if (server) {
+            for (const [k, , threads] of cvKeys) {
+              const out = rep === 0 ? join(dir, `hd_${t}_${k}.bin`) : '-';
+              const r = await server.calc(paths[t], paths[t + 1], out, threads);
+              if (k === 'cv0') row(k, '').label = `OpenCV DIS MEDIUM, default threads (${r.threads})`;
+              add(k, r.seconds, r.seconds, rep === 0 ? epe(await readFlowBin(out, 1920, 1080), t) : 0);
+            }
+          }
+        }
+      }
+      for (const [k, label] of [...oursKeys, ...cvKeys]) {
+        const a = acc.get(k);
+        if (!a) continue;
+        const r = row(k, label);
+        r.per.push(a.s / pairs); r.core.push(a.c / pairs);
+        if (rep === 0) r.epe = a.e / pairs;
+      }
     }
-    console.log(`    ${name.padEnd(40)} ${fmt((secs / pairs) * 1000, 0)} ms/pair (1 thread; ${fmt((core / pairs) * 1000, 0)} ms of it the flow at working size, the rest grey conversion, resizing, upsampling), EPE ${fmt(e / pairs, 3)} px`);
-    if (dis === DIS_MEDIUM) oursMedium = secs / pairs;
+  } finally {
+    server?.close();
   }
+  const best = (k: string) => Math.min(...(rows.get(k)?.per ?? [NaN]));
+  const ms = (x: number) => fmt(x * 1000, 0);
+  for (const [k, r] of rows) {
+    if (r.per.length === 0) continue;
+    const lo = Math.min(...r.per), hi = Math.max(...r.per);
+    const coreNote = k.startsWith('cv') ? '' : ` (flow at working size ${ms(Math.min(...r.core))} ms, the rest grey conversion, resizing, upsampling)`;
+    console.log(`    ${r.label.padEnd(44)} best ${ms(lo)} ms/pair, spread ${ms(lo)}..${ms(hi)} over ${r.per.length}${coreNote}, EPE ${fmt(r.epe, 3)} px`);
+  }
+  console.log(`    ours 1 thread and 2 threads give ${identical ? 'bit-identical' : 'DIFFERENT'} flows`);
   if (!cv) { console.log('    OpenCV DIS: unavailable, no baseline'); return; }
-  const paths = await Promise.all(frames.map(async (f, t) => { const p = join(dir, `hd_${t}.png`); await writePng8(f, p); return p; }));
-  for (const threads of [1, 0]) {
-    const lines: string[] = [];
-    for (let t = 0; t < pairs; t++) lines.push(`${paths[t]}\t${paths[t + 1]}\t${join(dir, `hd_${t}.bin`)}`);
-    const r = await py(dir, 'dis', lines, threads || undefined);
-    let e = 0;
-    for (let t = 0; t < pairs; t++) e += epe(await readFlowBin(join(dir, `hd_${t}.bin`), 1920, 1080), t);
-    console.log(`    OpenCV DIS MEDIUM (${threads === 1 ? '1 thread' : 'default threads'})`.padEnd(44) + ` ${fmt((r.seconds / pairs) * 1000, 0)} ms/pair, EPE ${fmt(e / pairs, 3)} px; time ratio ours-medium/DIS ${fmt(oursMedium / (r.seconds / pairs), 2)}`);
-  }
+  console.log(`    time ratio (best of each): ours-1-thread / OpenCV-1-thread ${fmt(best('m1') / best('cv1'), 2)}, ours-2-threads / OpenCV-default-threads ${fmt(best('m2') / best('cv0'), 2)} (target ≤ 2); EPE ours ${fmt(rows.get('m1')!.epe, 3)} vs OpenCV ${fmt(rows.get('cv1')!.epe, 3)} px (target ≤)`);
 }
 
 async function fpsSection(dir: string): Promise<void> {
