@@ -1,6 +1,14 @@
 import { fillHarmonic } from './laplace-fill.js';
 import { dilateMask, resizeMask } from './mask-ops.js';
+import { fillFlowByMotion } from './motion-aware-fill.js';
 import type { FlowField, Mask } from './types.js';
+
+/**
+ * How flow is filled inside a hole: 'harmonic' = membrane interpolation of the flow around it
+ * (FGVC regionfill); 'motion' = the same plus motion-boundary awareness (robust affine models of
+ * the ring, see motion-aware-fill.ts).
+ */
+export type FlowFillMode = 'harmonic' | 'motion';
 
 /**
  * The hole of a frame on the flow grid, grown by `margin` pixels: flow estimated next to a hole is
@@ -13,10 +21,13 @@ export function holeOnFlowGrid(hole: Mask, width: number, height: number, margin
 
 /**
  * Complete a flow inside a hole: both components are replaced inside the hole by the harmonic
- * interpolation of the flow around it (FGVC regionfill). Returns a new field.
+ * interpolation of the flow around it (FGVC regionfill), and with mode 'motion' large holes are
+ * then refilled motion-aware. Returns a new field.
  */
-export function completeFlow(f: FlowField, holeOnGrid: Mask): FlowField {
+export function completeFlow(f: FlowField, holeOnGrid: Mask, mode: FlowFillMode = 'harmonic'): FlowField {
   const u = new Float32Array(f.u), v = new Float32Array(f.v);
   fillHarmonic([u, v], f.width, f.height, holeOnGrid.data);
-  return { width: f.width, height: f.height, u, v };
+  const out = { width: f.width, height: f.height, u, v };
+  if (mode === 'motion') fillFlowByMotion(out, holeOnGrid);
+  return out;
 }

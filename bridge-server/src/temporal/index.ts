@@ -14,7 +14,7 @@ export { warpBilinear, warpMaskNearest, sampleFlowAt } from './warp.js';
 export { fbConsistency, occlusionMask, FB_ALPHA1, FB_ALPHA2 } from './consistency.js';
 export { dilateMask, erodeMask, maskFromFrame, maskToFrame, outerRing, orMasks, resizeMask, maskIndices, encodeMaskRle, decodeMaskRle } from './mask-ops.js';
 export { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
-export { completeFlow, holeOnFlowGrid } from './flow-completion.js';
+export { completeFlow, holeOnFlowGrid, type FlowFillMode } from './flow-completion.js';
 export { checkAbort, CompletionBuffer, completionWindowSize, maskedFlowInput, type CompletionBufferOptions } from './completion-buffer.js';
 export { propagate, type PropagationInput, type PropagationResult } from './propagate.js';
 export { patchMatchInpaint, type PatchMatchOptions } from './patchmatch.js';
