@@ -313,6 +313,7 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
           async (i, frame) => save(i, feathered.paste(i, frame)),
         );
         metrics.unseenPixels = summary.unseenPixels;
+        metrics.residualPixels = summary.residualPixels;
         metrics.keyframes = summary.keyframes.length;
         metrics.windows = summary.windows;
       } finally {

@@ -176,6 +176,7 @@ async function runRemove(job: Job): Promise<void> {
     );
     metrics.maskedFraction = maskPixels / (total * info.width * info.height);
     metrics.unseenPixels = summary.unseenPixels;
+    metrics.residualPixels = summary.residualPixels;
     metrics.keyframes = summary.keyframes.length;
     metrics.windows = summary.windows;
   } finally {
