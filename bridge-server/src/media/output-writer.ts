@@ -1,27 +1,28 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat } from '@synthetic-studio/shared';
-import { videoEncodeArgs } from './encode-args.js';
-import { isRgbPixFmt } from './pixel-formats.js';
+import { streamCopyArgs, videoEncodeArgs, type EncodeSettings } from './encode-args.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
-import { frameToUint16, hashSamplesBE, hashUint16 } from './frame-quantize.js';
+import { frameToUint16, hashSamplesBE } from './frame-quantize.js';
 import { clipStem, defaultOutputDir, formatExtension, nextVersionedName } from './output-naming.js';
 import type { OutputWriter, OutputWriterOptions, Provenance } from './output-types.js';
-import { decodePng, encodePng16BE, uint16ToBE } from './png-codec.js';
+import { uint16ToBE } from './png-codec.js';
+import { isRgbPixFmt } from './pixel-formats.js';
 import { ffmpegPath, runTool, stderrTail } from './process.js';
+import { ffmpegSegmentSink, type SegmentSink } from './segment-encoder.js';
+import { SegmentStore } from './segment-store.js';
+import type { MediaInfo } from './types.js';
 import { toolVersions } from './versions.js';
 
-/** zlib level of checkpoints: 0 (stored) keeps the writer off the critical path; set 1–9 to save disk. */
-const CHECKPOINT_LEVEL = Number(process.env.SYNTHETIC_STUDIO_CHECKPOINT_ZLIB ?? 0);
-/** fdatasync each checkpoint before its rename (survives power loss, not only a killed process). */
-const CHECKPOINT_FSYNC = process.env.SYNTHETIC_STUDIO_CHECKPOINT_FSYNC !== '0';
-const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+/** Raw bytes of one segment at most (48 frames of 1080p RGB 16-bit); bigger frames get shorter segments. */
+const SEGMENT_BYTES = 48 * 1920 * 1080 * 3 * 2;
 
-function ckName(k: number): string {
-  return `${String(k).padStart(8, '0')}.png`;
+/** Frames per segment: 48, fewer for frames above 1080p (≥ 8); SYNTHETIC_STUDIO_SEGMENT_FRAMES overrides (new jobs only). */
+export function segmentFramesFor(width: number, height: number, channels: number): number {
+  const env = Number(process.env.SYNTHETIC_STUDIO_SEGMENT_FRAMES);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(8, Math.min(48, Math.floor(SEGMENT_BYTES / (width * height * channels * 2))));
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -46,38 +47,34 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, f
   await rename(tmp, path);
 }
 
-/** A checkpoint is complete when it ends with the IEND chunk (a torn write after power loss does not). */
-async function checkpointComplete(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+/** A hard link where possible (same volume: instant, no extra space), else a copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
   try {
-    const { size } = await fh.stat();
-    if (size < 57) return false;
-    const tail = Buffer.alloc(12);
-    await fh.read(tail, 0, 12, size - 12);
-    return tail.equals(IEND);
-  } finally {
-    await fh.close();
+    await link(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw e;
+    await copyFile(from, to, 1 /* COPYFILE_EXCL */);
   }
 }
 
-interface Stream {
-  child: ChildProcessWithoutNullStreams;
-  exited: Promise<number>;
-  stderr: { text: string };
-  next: number;
-  tmp: string;
+/** One line of an ffconcat list: a quoted absolute path. */
+function concatLine(path: string): string {
+  return `file '${path.replace(/'/g, "'\\''")}'`;
+}
+
+/** PCM codec for a WAV of a source audio stream: the source's own sample format when it is PCM, else 24-bit. */
+function wavCodec(codec: string): string {
+  const m = /^pcm_(s16|s24|s32|f32|f64)/.exec(codec);
+  return m ? `pcm_${m[1]}le` : 'pcm_s24le';
 }
 
 /**
- * The one way results leave a job. Every frame is checkpointed as a 16-bit PNG in
- * `<workDir>/frames` (atomic rename, fsync), so a killed job resumes where it stopped.
- *
- * Encoding: on a fresh run whose frames arrive in order, the same 16-bit samples are streamed to
- * the final encoder as they are checkpointed (so the encode overlaps the work instead of following
- * it); a resumed or out-of-order run encodes from the checkpoints instead. Both paths feed ffmpeg
- * identical big-endian 16-bit RGB, so the outputs are byte-identical (tested). The encoder writes
- * a hidden temp name inside the destination folder; `finalize` renames it into place without ever
- * overwriting, and `abort` removes it.
+ * The one way results leave a job (see SegmentStore for the checkpoints). Movies are the
+ * concatenation of their encoded segments by stream copy plus the range's audio, timecode and
+ * colour tags; image sequences are the segments' files linked into place under their final names
+ * (with the range's audio as a WAV beside them). Nothing is overwritten: the result is made under
+ * a hidden temp name in the destination and moved into place; `abort` removes temp outputs.
  */
 export async function createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter> {
   const { request, info, range } = opts;
@@ -97,36 +94,38 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       ? opts.startTimecode
       : sourceFrameToTimecode(firstFrame, info.startTimecode ?? (rate.dropFrame ? '00:00:00;00' : '00:00:00:00'), rate);
   const keepsTiming = firstFrame >= 0 && firstFrame + frameCount <= info.frameCount && fps.num * info.fps.den === info.fps.num * fps.den;
-  const wantAudio = (opts.audio ?? request.output.audio) && info.audio.length > 0 && keepsTiming && !sequence;
+  const wantAudio = !!(opts.audio ?? request.output.audio) && info.audio.length > 0 && keepsTiming;
   if (firstFrame < 0 && sequence) throw new StudioError('E_OUTPUT', `Image sequences are numbered by source frame; frame ${firstFrame} is before the start of the clip. Choose a movie format.`);
-
-  const framesDir = join(opts.workDir, 'frames');
-  await mkdir(framesDir, { recursive: true });
-  const stateFile = join(opts.workDir, 'writer.json');
-  const partialFile = join(opts.workDir, 'partial.json');
-  const state = JSON.stringify({ width, height, channels, firstFrame, frameCount });
-  const previous = await readFile(stateFile, 'utf8').catch(() => null);
-  if (previous !== null && previous !== state) {
-    // checkpoints of another geometry: unusable for this run
-    await rm(framesDir, { recursive: true, force: true });
-    await mkdir(framesDir, { recursive: true });
+  const caps = resolveFfmpeg();
+  if (format === 'exr' && !caps.encoders.exr) {
+    throw new StudioError('E_OUTPUT', `This ffmpeg (${caps.ffmpeg.version}, ${caps.ffmpeg.source}) cannot write EXR; choose tiff16 or set FFMPEG_PATH to an ffmpeg with the exr encoder.`);
   }
-  if (previous !== state) await writeFileAtomic(stateFile, state);
-  // a temp output left in the destination by a run that was killed
+
+  const settings = (first: number, timecode: string | null, audio: boolean): EncodeSettings => ({
+    color: info.color, sampleAspect: info.sampleAspect, timecode, channels, audio, firstFrame: first, rgbSource: isRgbPixFmt(info.pixFmt),
+  });
+  const rawInput = ['-f', 'rawvideo', '-pix_fmt', channels === 4 ? 'rgba64be' : 'rgb48be', '-s', `${width}x${height}`, '-framerate', `${fps.num}/${fps.den}`, '-i', 'pipe:0', '-map', '0:v:0'];
+  const segmentArgs = (first: number, target: string) => ['-v', 'error', '-nostdin', '-y', ...rawInput, ...videoEncodeArgs(format, { ...settings(first, null, false), segment: true }, target)];
+  const segTarget = (dir: string) => (sequence ? join(dir, `%07d${ext}`) : dir);
+  const store = await SegmentStore.open({
+    workDir: opts.workDir, frameCount, width, height, channels, kind: sequence ? 'files' : 'movie', ext,
+    segmentFrames: segmentFramesFor(width, height, channels),
+    geometry: JSON.stringify({ width, height, channels, firstFrame, frameCount }),
+    signature: JSON.stringify({ args: segmentArgs(0, '<target>'), ffmpeg: [caps.ffmpeg.path, caps.ffmpeg.version] }),
+    keepFrames: (process.env.SYNTHETIC_STUDIO_FRAME_CHECKPOINTS as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
+    openSink: (seg, target): SegmentSink => ffmpegSegmentSink(segmentArgs(firstFrame + seg.first, ffmpegPath(segTarget(target))), `${format} segment ${seg.index}`),
+    signal: opts.signal,
+  });
+  const hashFile = (k: number) => join(store.framesDir, `hash-${k}.txt`);
+
+  const partialFile = join(opts.workDir, 'partial.json');
+  // temp outputs left in the destination by a run that was killed
   const stale = await readFile(partialFile, 'utf8').catch(() => null);
   if (stale) {
-    await rm(JSON.parse(stale).path, { recursive: true, force: true });
+    for (const p of JSON.parse(stale).paths ?? [JSON.parse(stale).path]) await rm(p, { recursive: true, force: true });
     await rm(partialFile, { force: true });
   }
-  const done = new Set<number>();
-  for (const e of await readdir(framesDir)) {
-    const m = /^(\d{8})\.png$/.exec(e);
-    if (m && Number(m[1]) < frameCount && (await checkpointComplete(join(framesDir, e)))) done.add(Number(m[1]));
-    else if (!/^hash-\d+\.txt$/.test(e)) await rm(join(framesDir, e), { force: true }); // torn, stale or temp
-  }
   const temps = new Set<string>();
-  let stream: Stream | null = null;
-  let streamable = done.size === 0 && process.env.SYNTHETIC_STUDIO_NO_STREAM_ENCODE !== '1';
   let dest: { dir: string; name: string; requested: boolean } | null = null;
 
   const slot = (index: number): number => {
@@ -160,78 +159,90 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
     return dest;
   }
 
-  async function newTemp(): Promise<{ tmp: string; target: string }> {
+  /** A hidden temp name in the destination, recorded so a resumed run can remove it. */
+  async function newTemp(suffix: string): Promise<string> {
     const d = await destination();
-    const tmp = join(d.dir, `.${d.name}.partial-${randomBytes(4).toString('hex')}${sequence ? '' : ext}`);
+    const tmp = join(d.dir, `.${d.name}.partial-${randomBytes(4).toString('hex')}${suffix}`);
     temps.add(tmp);
-    await writeFileAtomic(partialFile, JSON.stringify({ path: tmp }), false);
-    if (sequence) await mkdir(tmp);
-    return { tmp, target: ffmpegPath(sequence ? join(tmp, `${d.name}.%07d${ext}`) : tmp) };
+    await writeFileAtomic(partialFile, JSON.stringify({ paths: [...temps] }), false);
+    return tmp;
   }
 
-  function encodeArgs(input: 'pipe' | 'checkpoints', target: string): string[] {
-    const pix = channels === 4 ? 'rgba64be' : 'rgb48be';
-    const args = ['-v', 'error', '-nostdin', '-y'];
-    if (input === 'pipe') args.push('-f', 'rawvideo', '-pix_fmt', pix, '-s', `${width}x${height}`, '-framerate', `${fps.num}/${fps.den}`, '-i', 'pipe:0');
-    else args.push('-framerate', `${fps.num}/${fps.den}`, '-start_number', '0', '-i', ffmpegPath(join(framesDir, '%08d.png')));
-    if (wantAudio) {
-      const t0 = (firstFrame * fps.den) / fps.num;
-      const dur = (frameCount * fps.den) / fps.num;
-      args.push('-ss', t0.toFixed(6), '-t', dur.toFixed(6), '-i', ffmpegPath(info.path), '-map', '0:v:0', '-map', '1:a');
-    } else args.push('-map', '0:v:0');
-    return [...args, ...videoEncodeArgs(format, { color: info.color, sampleAspect: info.sampleAspect, timecode: startTimecode, channels, audio: wantAudio, firstFrame, rgbSource: isRgbPixFmt(info.pixFmt) }, target)];
+  async function dropTemp(p: string): Promise<void> {
+    await rm(p, { recursive: true, force: true });
+    temps.delete(p);
   }
 
-  // a cancelled job must not leave an encoder waiting on its stdin
-  opts.signal?.addEventListener('abort', () => stream?.child.kill('SIGKILL'), { once: true });
-
-  async function startStream(): Promise<void> {
-    const { tmp, target } = await newTemp();
-    const child = spawn(resolveFfmpeg().ffmpeg.path, encodeArgs('pipe', target), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    const stderr = { text: '' };
-    child.stderr.on('data', (b: Buffer) => {
-      if (stderr.text.length < 64 * 1024) stderr.text += b.toString('utf8');
-    });
-    child.stdout.resume();
-    child.stdin.on('error', () => {}); // reported through the exit code
-    const exited = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
-    child.on('error', () => {});
-    stream = { child, exited, stderr, next: 0, tmp };
+  async function ffmpeg(args: string[], what: string): Promise<void> {
+    const r = await runTool(caps.ffmpeg.path, ['-v', 'error', '-nostdin', '-y', ...args], { signal: opts.signal });
+    if (r.code !== 0) throw new StudioError('E_FFMPEG', `${what} failed: ${stderrTail(r.stderr)}`, { stderr: stderrTail(r.stderr, 10) });
   }
 
-  async function stopStream(): Promise<void> {
-    if (stream) {
-      stream.child.kill('SIGKILL');
-      await stream.exited;
-      await rm(stream.tmp, { recursive: true, force: true });
-      temps.delete(stream.tmp);
-      stream = null;
+  const audioWindow = () => ['-ss', ((firstFrame * fps.den) / fps.num).toFixed(6), '-t', ((frameCount * fps.den) / fps.num).toFixed(6), '-i', ffmpegPath(info.path)];
+
+  /** Movie: the segments joined by stream copy (exact per-segment durations, so timestamps stay on the frame grid), plus audio, timecode and tags. */
+  async function joinSegments(): Promise<string> {
+    const list = [' ffconcat version 1.0'.trim()];
+    const usec = (slotIndex: number) => Math.round((slotIndex * fps.den * 1e6) / fps.num);
+    for (let s = 0; s < store.segments; s++) {
+      const { first, count } = store.range(s);
+      list.push(concatLine(resolve(store.segmentPath(s))), `duration ${((usec(first + count) - usec(first)) / 1e6).toFixed(6)}`);
     }
-    streamable = false;
+    const listPath = join(store.segmentsDir, 'concat.ffconcat');
+    await writeFileAtomic(listPath, list.join('\n') + '\n', false);
+    const tmp = await newTemp(ext);
+    const args = ['-f', 'concat', '-safe', '0', '-i', ffmpegPath(listPath)];
+    if (wantAudio) args.push(...audioWindow(), '-map', '0:v:0', '-map', '1:a');
+    else args.push('-map', '0:v:0');
+    args.push(...streamCopyArgs(format, settings(firstFrame, startTimecode, wantAudio), ffmpegPath(tmp)));
+    await ffmpeg(args, `Joining the ${format} segments`);
+    return tmp;
   }
 
-  async function checkpointHash(k: number): Promise<string> {
-    const saved = await readFile(join(framesDir, `hash-${k}.txt`), 'utf8').catch(() => null);
+  /** Sequence: every segment's files linked (or copied) into a temp folder under their final names. */
+  async function gatherSequence(name: string): Promise<string> {
+    const tmp = await newTemp('');
+    await mkdir(tmp);
+    for (let s = 0; s < store.segments; s++) {
+      const dir = store.segmentPath(s);
+      for (const f of (await readdir(dir)).sort()) await linkOrCopy(join(dir, f), join(tmp, `${name}.${f}`));
+    }
+    return tmp;
+  }
+
+  /** Sequence with audio: each audio stream of the range as PCM WAV (same sample rate) to a temp name. */
+  async function audioWavs(): Promise<string[]> {
+    const out: string[] = [];
+    for (let a = 0; a < info.audio.length; a++) {
+      const tmp = await newTemp('.wav');
+      await ffmpeg([...audioWindow(), '-map', `0:a:${a}`, '-vn', '-c:a', wavCodec(info.audio[a].codec), '-f', 'wav', ffmpegPath(tmp)], 'Writing the audio WAV');
+      out.push(tmp);
+    }
+    return out;
+  }
+
+  async function frameHashOf(k: number): Promise<string> {
+    const saved = await readFile(hashFile(k), 'utf8').catch(() => null);
     if (saved && /^[0-9a-f]{64}$/.test(saved)) return saved;
-    const png = decodePng(await readFile(join(framesDir, ckName(k))));
-    return hashUint16(png.width, png.height, png.channels, png.samples as Uint16Array);
+    throw new StudioError('E_INTERNAL', `The hash of output frame ${firstFrame + k} was not recorded.`);
   }
 
   const writer: OutputWriter = {
     firstFrame,
     frameCount,
     has(index) {
-      return done.has(slot(index));
+      return store.has(slot(index));
     },
     missing() {
       const out: number[] = [];
-      for (let k = 0; k < frameCount; k++) if (!done.has(k)) out.push(firstFrame + k);
+      for (let k = 0; k < frameCount; k++) if (!store.has(k)) out.push(firstFrame + k);
       return out;
     },
     async write(index, frame: FloatFrame) {
       if (frame.width !== width || frame.height !== height) {
         throw new StudioError('E_INTERNAL', `Frame ${index} is ${frame.width}x${frame.height}; this output is ${width}x${height}.`);
       }
+      if (store.has(slot(index))) return;
       await writer.writeRaw(index, uint16ToBE(frameToUint16(frame, channels)));
     },
     async writeRaw(index, be: Uint8Array) {
@@ -240,76 +251,58 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       if (be.byteLength !== width * height * channels * 2) {
         throw new StudioError('E_INTERNAL', `Frame ${index} has ${be.byteLength} bytes; this output needs ${width}x${height}x${channels} 16-bit samples.`);
       }
-      const png = encodePng16BE(be, width, height, channels, CHECKPOINT_LEVEL);
-      // feed the encoder first, then checkpoint while it works
-      let fed: Promise<unknown> = Promise.resolve();
-      if (streamable) {
-        if (k !== (stream?.next ?? 0)) await stopStream();
-        else {
-          if (!stream) await startStream();
-          const s = stream!;
-          if (s.child.exitCode !== null) await stopStream(); // encoder gave up: finalize encodes from checkpoints and reports why
-          else {
-            if (!s.child.stdin.write(be)) fed = Promise.race([once(s.child.stdin, 'drain'), s.exited]);
-            s.next++;
-          }
-        }
-      }
-      const hashed = k === 0 || k === frameCount - 1 ? writeFileAtomic(join(framesDir, `hash-${k}.txt`), hashSamplesBE(width, height, channels, be), false) : undefined;
-      await Promise.all([writeFileAtomic(join(framesDir, ckName(k)), png, CHECKPOINT_FSYNC), fed, hashed]);
-      done.add(k);
+      if (store.has(k)) return;
+      // the sidecar's first/last frame hashes, durable before the frame can be
+      if (k === 0 || k === frameCount - 1) await writeFileAtomic(hashFile(k), hashSamplesBE(width, height, channels, be));
+      await store.put(k, be);
     },
     async finalize(prov: Provenance): Promise<JobOutput[]> {
       const missing = writer.missing();
       if (missing.length) throw new StudioError('E_INTERNAL', `Cannot finalize: ${missing.length} frames not written (first missing: ${missing[0]}).`, { missing: missing.slice(0, 20) });
-      const caps = resolveFfmpeg();
-      if (format === 'exr' && !caps.encoders.exr) {
-        throw new StudioError('E_OUTPUT', `This ffmpeg (${caps.ffmpeg.version}, ${caps.ffmpeg.source}) cannot write EXR; choose tiff16 or set FFMPEG_PATH to an ffmpeg with the exr encoder.`);
-      }
-      let tmp: string | null = null;
+      await store.flush();
+      const made: string[] = [];
       try {
-        const s = stream as Stream | null;
-        if (s && s.next === frameCount) {
-          s.child.stdin.end();
-          const code = await s.exited;
-          stream = null;
-          if (code === 0) tmp = s.tmp;
-          else {
-            await rm(s.tmp, { recursive: true, force: true });
-            temps.delete(s.tmp);
-          }
-        } else await stopStream();
-        if (!tmp) {
-          const t = await newTemp();
-          tmp = t.tmp;
-          const r = await runTool(caps.ffmpeg.path, encodeArgs('checkpoints', t.target), { signal: opts.signal });
-          if (r.code !== 0) throw new StudioError('E_FFMPEG', `Encoding ${format} failed: ${stderrTail(r.stderr)}`, { stderr: stderrTail(r.stderr, 10) });
-        }
-        // Into place without ever overwriting: link() fails if the name exists (then take the next
-        // version); a folder is renamed only when the name is still free.
         const d = await destination();
         let name = d.name;
+        const body = sequence ? await gatherSequence(name) : await joinSegments();
+        made.push(body);
+        const wavs = sequence && wantAudio ? await audioWavs() : [];
+        made.push(...wavs);
+        const wavName = (n: string, a: number) => join(d.dir, a === 0 ? `${n}.wav` : `${n}.audio${a + 1}.wav`);
+        // Into place without ever overwriting: link() fails if the name exists (then take the next
+        // version); a folder is renamed only when the name is still free.
         let finalPath = join(d.dir, sequence ? name : `${name}${ext}`);
         for (let attempt = 0; ; attempt++) {
           try {
             if (sequence) {
+              for (let a = 0; a < wavs.length; a++) if (await exists(wavName(name, a))) throw Object.assign(new Error(`${wavName(name, a)} exists`), { code: 'EEXIST' });
               if (await exists(finalPath)) throw Object.assign(new Error('the name is taken'), { code: 'EEXIST' });
-              await rename(tmp, finalPath);
+              await rename(body, finalPath);
             } else {
-              await link(tmp, finalPath);
-              await unlink(tmp);
+              await link(body, finalPath);
+              await unlink(body);
             }
+            temps.delete(body);
             break;
           } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || d.requested || sequence || attempt > 20) {
+            if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || d.requested || attempt > 20) {
               throw new StudioError('E_OUTPUT', `Cannot move the output into place at ${finalPath}: ${(e as Error).message}`, { path: finalPath });
             }
             name = (await nextVersionedName(d.dir, clipStem(info.path), task)).name;
-            finalPath = join(d.dir, `${name}${ext}`);
+            finalPath = join(d.dir, sequence ? name : `${name}${ext}`);
           }
         }
-        temps.delete(tmp);
-        tmp = null;
+        const audioFiles: string[] = [];
+        for (let a = 0; a < wavs.length; a++) {
+          const p = wavName(name, a);
+          try {
+            await link(wavs[a], p);
+          } catch (e) {
+            throw new StudioError('E_OUTPUT', `Cannot move the audio into place at ${p}: ${(e as Error).message}`, { path: p });
+          }
+          await dropTemp(wavs[a]);
+          audioFiles.push(p);
+        }
         await rm(partialFile, { force: true });
         const sidecarPath = join(d.dir, `${name}.json`);
         const sidecar = {
@@ -318,39 +311,35 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
           output: {
             path: finalPath, format, kind: sequence ? 'sequence' : 'movie', frames: frameCount, firstFrame, fps, timecode: startTimecode,
             dropFrame: rate.dropFrame, width, height, channels, sampleAspect: info.sampleAspect, color: info.color, audio: wantAudio,
-            frameHashes: { first: await checkpointHash(0), last: await checkpointHash(frameCount - 1) },
+            ...(sequence ? { audioFiles } : {}),
+            frameHashes: { first: await frameHashOf(0), last: await frameHashOf(frameCount - 1) },
           },
-          source: {
-            path: resolve(info.path), range, fps: info.fps, frameCount: info.frameCount, startTimecode: info.startTimecode,
-            timecodeAtIn: info.startTimecode ? sourceFrameToTimecode(range.in, info.startTimecode, timecodeRate(info.fps, info.dropFrame)) : null,
-            codec: info.codec, pixFmt: info.pixFmt, bitDepth: info.bitDepth, width: info.width, height: info.height,
-            frameHashes: prov.sourceHashes ?? null,
-          },
+          source: sourceProvenance(info, range, prov),
           task, engine: prov.engine, model: prov.model ?? null, modelHash: prov.modelHash ?? null, seed: prov.seed ?? null,
           params: prov.params, metrics: prov.metrics, wallSeconds: prov.wallSeconds, versions: toolVersions(), request,
         };
         await writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
         return [{ path: finalPath, kind: sequence ? 'sequence' : 'movie', frames: frameCount, fps, timecode: startTimecode, firstFrame, width, height, sidecar: sidecarPath }];
       } catch (e) {
-        if (tmp) {
-          await rm(tmp, { recursive: true, force: true });
-          temps.delete(tmp);
-        }
+        for (const p of made) if (temps.has(p)) await dropTemp(p);
         throw e;
       }
     },
     async abort(o = {}) {
-      if (stream) {
-        stream.child.kill('SIGKILL');
-        await stream.exited;
-        stream = null;
-      }
-      streamable = false;
+      await store.abort(!!o.purge);
       for (const t of temps) await rm(t, { recursive: true, force: true });
       temps.clear();
       await rm(partialFile, { force: true });
-      if (o.purge) await rm(framesDir, { recursive: true, force: true });
     },
   };
   return writer;
+}
+
+function sourceProvenance(info: MediaInfo, range: { in: number; out: number }, prov: Provenance) {
+  return {
+    path: resolve(info.path), range, fps: info.fps, frameCount: info.frameCount, startTimecode: info.startTimecode,
+    timecodeAtIn: info.startTimecode ? sourceFrameToTimecode(range.in, info.startTimecode, timecodeRate(info.fps, info.dropFrame)) : null,
+    codec: info.codec, pixFmt: info.pixFmt, bitDepth: info.bitDepth, width: info.width, height: info.height,
+    frameHashes: prov.sourceHashes ?? null,
+  };
 }

@@ -8,6 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { renderSampleScene } from '../../src/media/index.js';
 import { bin, cli, lastLine } from './helpers.js';
 
+/** Output frames made durable: per-frame checkpoints plus the files of complete sequence segments (the writer's work-folder layout). */
+function durableFrames(workDir: string): number {
+  const ls = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d) : []);
+  const single = ls(path.join(workDir, 'frames')).filter((f) => f.endsWith('.png')).length;
+  return single + ls(path.join(workDir, 'segments')).filter((f) => /^seg-\d+$/.test(f)).reduce((n, f) => n + ls(path.join(workDir, 'segments', f)).length, 0);
+}
+
 test('a killed `run` resumes on the next `run` with the same data folder', { timeout: 90_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cli resume '));
   try {
@@ -20,7 +27,7 @@ test('a killed `run` resumes on the next `run` with the same data folder', { tim
     while (frames < 8) {
       await sleep(10);
       const ids = fs.existsSync(jobsDir) ? fs.readdirSync(jobsDir) : [];
-      frames = ids.length ? (fs.existsSync(path.join(jobsDir, ids[0]!, 'frames')) ? fs.readdirSync(path.join(jobsDir, ids[0]!, 'frames')).length : 0) : 0;
+      frames = ids.length ? durableFrames(path.join(jobsDir, ids[0]!)) : 0;
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -32,6 +32,16 @@ function listFiles(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
 
+/**
+ * Output frames a job has made durable: per-frame checkpoints in `<workDir>/frames` plus the frames
+ * of complete image-sequence segments in `<workDir>/segments` (the output writer's layout).
+ */
+function durableFrames(workDir: string): number {
+  const single = listFiles(path.join(workDir, 'frames')).filter((f) => f.endsWith('.png')).length;
+  const segs = listFiles(path.join(workDir, 'segments')).filter((f) => /^seg-\d+$/.test(f));
+  return single + segs.reduce((n, f) => n + listFiles(path.join(workDir, 'segments', f)).length, 0);
+}
+
 test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its frames equal an uninterrupted run byte for byte', { timeout: 120_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'durable ü '));
   const children: ChildProcess[] = [];
@@ -55,11 +65,11 @@ test('SIGKILL mid-job, restart: the job resumes from its checkpoints and its fra
     const res = await fetch(`${bridge.url}/api/jobs`, { method: 'POST', headers, body: JSON.stringify(request(path.join(root, 'out'))) });
     assert.equal(res.status, 202);
     const { job } = await res.json();
-    const checkpoints = path.join(home, 'data', 'jobs', job.id, 'frames');
-    while (listFiles(checkpoints).length < 10) await sleep(10);
+    const workDir = path.join(home, 'data', 'jobs', job.id);
+    while (durableFrames(workDir) < 10) await sleep(10);
     bridge.child.kill('SIGKILL');
     await new Promise((r) => bridge.child.once('exit', r));
-    const atKill = listFiles(checkpoints).length;
+    const atKill = durableFrames(workDir);
     assert.ok(atKill < 88, `killed mid-job (${atKill} of 88 frames checkpointed)`);
     assert.deepEqual(listFiles(path.join(root, 'out')).filter((f) => !f.startsWith('.')), [], 'no result in the output folder yet (only hidden partials)');
 
@@ -100,7 +110,7 @@ test('cancelling a copy mid-job over HTTP leaves no partial file in the output f
     const headers = { authorization: `Bearer ${bridge.token}`, 'content-type': 'application/json' };
     for (const format of ['png16', 'prores']) {
       const { job } = await (await fetch(`${bridge.url}/api/jobs`, { method: 'POST', headers, body: JSON.stringify({ task: 'copy', source: { path: path.join(root, 'sample', meta.clip) }, output: { format, dir: out } }) })).json();
-      while (listFiles(path.join(bridge.jobs.workDir(job.id), 'frames')).length < 5) await sleep(10);
+      while (durableFrames(bridge.jobs.workDir(job.id)) < 5) await sleep(10);
       const r = await fetch(`${bridge.url}/api/jobs/${job.id}`, { method: 'DELETE', headers });
       const rec = await r.json();
       assert.equal(rec.state, 'cancelled', format);

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { StudioError } from '@synthetic-studio/shared';
+import { resolveFfmpeg } from './ffmpeg-binaries.js';
+import { stderrTail } from './process.js';
+
+/** Where one segment's frames go: an encoder fed big-endian 16-bit frames in order. */
+export interface SegmentSink {
+  /** Hand over one frame; resolves when the encoder has taken it (backpressure). */
+  write(be: Uint8Array): Promise<void>;
+  /** All frames given: finish the file(s); throws E_FFMPEG when the encoder failed. */
+  close(): Promise<void>;
+  /** Stop now (cancel); the caller removes what was written. */
+  kill(): Promise<void>;
+}
+
+/** An ffmpeg process reading raw frames on stdin (`-i pipe:0` in `args`). */
+export function ffmpegSegmentSink(args: string[], what: string): SegmentSink {
+  const child = spawn(resolveFfmpeg().ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    if (stderr.length < 64 * 1024) stderr += b.toString('utf8');
+  });
+  const exited = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
+  let failed: Error | undefined;
+  child.on('error', (e) => (failed = e));
+  child.stdin.on('error', (e) => (failed = failed ?? e)); // also reported through the exit code
+  const fail = () => new StudioError('E_FFMPEG', `Encoding ${what} failed: ${stderrTail(stderr) || failed?.message || 'the encoder stopped'}`, { stderr: stderrTail(stderr, 10) });
+  return {
+    async write(be) {
+      if (failed || child.exitCode !== null) throw fail();
+      if (!child.stdin.write(be)) await Promise.race([once(child.stdin, 'drain'), exited]);
+    },
+    async close() {
+      child.stdin.end();
+      const code = await exited;
+      if (code !== 0 || failed) throw fail();
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
