@@ -63,8 +63,11 @@ export class FlowTeam {
       try {
         const { port1, port2 } = new MessageChannel();
         const w = new Worker(new URL('./flow-team-worker.mjs', import.meta.url), { execArgv, workerData: { ctrl: this.ctrl, port: port2 }, transferList: [port2] });
-        // a helper that fails to start takes no bands; the caller computes them
-        w.on('error', () => {});
+        // a helper that fails to start (or dies) takes no bands; the caller computes them, and
+        // without helpers the arrays go back to plain memory
+        const drop = () => { const i = this.workers.indexOf(w); if (i >= 0) { this.workers.splice(i, 1); this.ports.splice(i, 1)[0].close(); } };
+        w.on('error', drop);
+        w.on('exit', drop);
         w.unref();
         this.workers.push(w);
         this.ports.push(port1);
@@ -72,6 +75,23 @@ export class FlowTeam {
         break;
       }
     }
+  }
+
+  private cache = new Map<string, object>();
+  private cacheTag = '';
+
+  /**
+   * Level arrays are kept for the next computation with the same tag (image size and parameters):
+   * shared memory is dear to allocate and first touch. A different tag drops them.
+   */
+  useCache(tag: string): void {
+    if (tag !== this.cacheTag) { this.cache.clear(); this.cacheTag = tag; }
+  }
+
+  levelCache<T extends object>(key: string, make: () => T): T {
+    let v = this.cache.get(key) as T | undefined;
+    if (!v) { v = make(); this.cache.set(key, v); }
+    return v;
   }
 
   /** True when helpers exist, i.e. level arrays must live on SharedArrayBuffers. */
@@ -135,6 +155,7 @@ export class FlowTeam {
     Atomics.notify(this.ctrl, CTRL.SEQ);
     for (const p of this.ports) p.close();
     this.ports.length = 0;
+    this.cache.clear();
     this.workers.length = 0;
   }
 }
