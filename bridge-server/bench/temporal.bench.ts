@@ -13,6 +13,7 @@
  *   TEMPORAL_BENCH_HD_FRAMES [6]        1080p completion frames
  *   TEMPORAL_BENCH_MEM_FRAMES [100,1000] memory probe clip lengths (at 160x90)
  *   TEMPORAL_BENCH_SKIP                 comma list of sections to skip: scene,bmx,flow,fps,memory
+ *   TEMPORAL_BENCH_FLOW_FILL, TEMPORAL_BENCH_DIS  completion variant (harmonic|motion, quality|medium; default: the engine's)
  *   TEMPORAL_BENCH_ONLY                 comma list of the sections to run (the others skipped), e.g. flow
  * OpenCV comes from Debian's python3-opencv (installed here with apt-get when missing and
  * possible); without it the baselines are skipped and E_warp uses the project's own flow (said so).
@@ -29,7 +30,7 @@ import type { FloatFrame } from '@synthetic-studio/shared';
 import { decodePng, readFrames, renderSampleScene } from '../src/media/index.js';
 import {
   completeVideo, computeFlow, createMask, resizeFlow, dilateMask, DIS_MEDIUM, DIS_QUALITY, flowBetween, flowInput, maskFromFrame, psnr, ssim, warpingError,
-  type FlowField, type Mask, type WarpPairFlows,
+  type CompletionOptions, type FlowField, type FlowFillMode, type Mask, type WarpPairFlows,
 } from '../src/temporal/index.js';
 
 const run$ = promisify(execFile);
@@ -184,10 +185,20 @@ function windowDrift(out: FloatFrame[], gt: FloatFrame[], holes: Mask[], joins: 
   return { join: joins.map((j) => steps[j - 1]), gtJoin: joins.map((j) => Math.abs(g[j] - g[j - 1])), insideMedian: inside.length ? inside[inside.length >> 1] : 0, insideMax: inside.length ? inside[inside.length - 1] : 0 };
 }
 
+/**
+ * Completion settings under test: the defaults, or TEMPORAL_BENCH_FLOW_FILL=harmonic|motion and
+ * TEMPORAL_BENCH_DIS=quality|medium to compare a flow-completion mode or flow preset.
+ */
+function completionOptions(): CompletionOptions {
+  const fill = process.env.TEMPORAL_BENCH_FLOW_FILL as FlowFillMode | undefined;
+  const dis = process.env.TEMPORAL_BENCH_DIS;
+  return { ...(fill ? { flowFill: fill } : {}), ...(dis ? { flow: { dis: dis === 'medium' ? DIS_MEDIUM : DIS_QUALITY } } : {}) };
+}
+
 async function completeAll(frames: FloatFrame[], masks: Mask[], dilate: number): Promise<{ out: FloatFrame[]; holes: Mask[]; seconds: number; joins: number[] }> {
   const out: FloatFrame[] = [], holes: Mask[] = [];
   const t0 = performance.now();
-  const sum = await completeVideo({ length: frames.length, frame: (i) => frames[i], mask: (i) => masks[i] }, { dilate }, (i, f, h) => { out[i] = f; holes[i] = h; });
+  const sum = await completeVideo({ length: frames.length, frame: (i) => frames[i], mask: (i) => masks[i] }, { ...completionOptions(), dilate }, (i, f, h) => { out[i] = f; holes[i] = h; });
   return { out, holes, seconds: (performance.now() - t0) / 1000, joins: sum.windowJoins };
 }
 
@@ -197,8 +208,8 @@ function blank(f: FloatFrame, m: Mask): FloatFrame {
   return { ...f, data: d };
 }
 
-async function evaluate(label: string, dir: string, gt: FloatFrame[], input: FloatFrame[], masks: Mask[], cv: boolean, dilate = 4): Promise<Scores> {
-  const flows = await gtFlows(dir, gt, cv);
+async function evaluate(label: string, dir: string, gt: FloatFrame[], input: FloatFrame[], masks: Mask[], cv: boolean, dilate = 4, gtFlowsKnown?: WarpPairFlows[]): Promise<Scores> {
+  const flows = gtFlowsKnown ?? (await gtFlows(dir, gt, cv));
   const gtE = { ewarp: warpingError(gt, flows), ewarpHole: warpingError(gt, flows, masks.map((m) => dilateMask(m, dilate))) };
   const ours = await completeAll(input, masks, dilate);
   const s = score(ours.out, gt, masks, ours.holes, flows);
@@ -252,11 +263,12 @@ async function bmxSection(dir: string, cv: boolean): Promise<void> {
   // fixed stationary ellipses of ~4 % of the frame, not tuned to the content
   const places: [number, number][] = [[0.25, 0.3], [0.75, 0.3], [0.3, 0.75], [0.55, 0.5]].slice(0, env('TEMPORAL_BENCH_PLACEMENTS', 3)) as [number, number][];
   const results: Scores[] = [];
+  const flows = await gtFlows(dir, frames, cv); // the truth is the same footage for every placement
   for (const [px, py] of places) {
     const m = createMask(W, H);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (((x - px * W) / (0.13 * W)) ** 2 + ((y - py * H) / (0.1 * H)) ** 2 <= 1) m.data[y * W + x] = 1;
     const masks = frames.map(() => m);
-    results.push(await evaluate(`bmx-trees, stationary mask at (${px}, ${py})`, join(dir), frames, frames.map((f) => blank(f, m)), masks, cv));
+    results.push(await evaluate(`bmx-trees, stationary mask at (${px}, ${py})`, join(dir), frames, frames.map((f) => blank(f, m)), masks, cv, 4, flows));
   }
   const mean = (k: keyof Scores) => results.reduce((a, r) => a + r[k], 0) / results.length;
   console.log(`  bmx-trees mean over ${results.length} placements: whole-frame PSNR ${fmt(mean('psnrWhole'))} dB (target ≥ 33), in mask ${fmt(mean('psnrMask'))} dB, SSIM whole ${fmt(mean('ssimWhole'), 4)}`);
@@ -411,7 +423,7 @@ async function fpsSection(dir: string): Promise<void> {
   for (let y = 0; y < 1080; y++) for (let x = 0; x < 1920; x++) if (((x - 1200) / 340) ** 2 + ((y - 500) / 190) ** 2 <= 1) m.data[y * 1920 + x] = 1; // ~10 %
   const area = m.data.reduce((a, b) => a + b, 0) / (1920 * 1080);
   const t0 = performance.now();
-  await completeVideo({ length: N, frame: (i) => frames[i], mask: () => m }, { dilate: 4 }, () => {});
+  await completeVideo({ length: N, frame: (i) => frames[i], mask: () => m }, { ...completionOptions(), dilate: 4 }, () => {});
   const s = (performance.now() - t0) / 1000;
   console.log(`  completion at 1080p, ${fmt(area * 100, 1)} % stationary mask, ${N} frames: ${fmt(N / s, 3)} fps (${fmt(s / N, 2)} s/frame; flows in this thread)`);
 }

@@ -130,8 +130,11 @@ export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h:
       dist[j] = d + 1; queue[qn++] = j; ring.push(j);
     }
   }
+  if (ring.length < MIN_RING) return;
+  // at most ~3000 ring samples for the fit (a 1080p hole has many more; the motion needs few)
+  const stride = Math.max(1, Math.floor(ring.length / 3000));
+  if (stride > 1) { let j = 0; for (let k = 0; k < ring.length; k += stride) ring[j++] = ring[k]; ring.length = j; }
   const n = ring.length;
-  if (n < MIN_RING) return;
   // samples in coordinates normalised to the box (stable normal equations)
   const cx = (bw - 1) / 2, cy = (bh - 1) / 2, sc = 1 / Math.max(bw, bh);
   const xs = new Float64Array(n), ys = new Float64Array(n), us = new Float64Array(n), vs = new Float64Array(n);

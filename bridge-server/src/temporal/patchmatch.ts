@@ -12,7 +12,11 @@ export interface PatchMatchOptions {
   /** PatchMatch propagation/random-search passes per EM iteration. Default 3. */
   searchIterations?: number;
   seed?: number;
+  /** Levels with more pixels than this get a single EM iteration. Default 960×540. */
+  detailLevelPixels?: number;
 }
+
+const DETAIL_LEVEL_PIXELS = 960 * 540;
 
 interface Level { img: Float32Array; hole: Mask; w: number; h: number }
 
@@ -158,7 +162,9 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
       }
       for (let q = 0; q < w * h; q++) if (hd[q] && wsum[q] > 0) for (let k = 0; k < c; k++) img[q * c + k] = acc[q * c + k] / wsum[q];
     };
-    const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
+    // Levels larger than the working resolution (1080p and up) only refine detail: the structure
+    // is settled on the coarser levels, so one EM iteration there (most of the cost) suffices.
+    const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : w * h > (opts.detailLevelPixels ?? DETAIL_LEVEL_PIXELS) ? 1 : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
     const si = opts.searchIterations ?? 3;
     if (nnfX) vote();
     for (let e = 0; e < em; e++) {
