@@ -283,7 +283,7 @@ function searchBand(s: DisLevelState, j0: number, j1: number): void {
   const ja = Math.max(0, j0 - s.patchMargin), jb = Math.min(ny, j1 + s.patchMargin);
   // private displacements of rows ja..jb-1, indexed by k − off
   const off = ja * nx, m = (jb - ja) * nx;
-  const Sx = scratch(5, m), Sy = scratch(6, m), costs = scratch(7, m);
+  const Sx = scratch(5, m, true), Sy = scratch(6, m, true), costs = scratch(7, m, true);
   Sx.set(s.S0x.subarray(off, off + m)); Sy.set(s.S0y.subarray(off, off + m));
   const sc = searchScratch(ps);
   const { diff, row, sums, best } = sc;
@@ -379,12 +379,12 @@ function searchScratch(ps: number): SearchScratch {
 }
 
 let scratchF: Float32Array[] = [];
-/** Thread-local zeroed scratch array `slot` of at least n floats. */
-function scratch(slot: number, n: number): Float32Array {
+/** Thread-local scratch array `slot` of n floats; zeroed unless `dirty` (the caller writes every entry it reads). */
+function scratch(slot: number, n: number, dirty = false): Float32Array {
   let a = scratchF[slot];
   if (!a || a.length < n) { a = new Float32Array(n); scratchF[slot] = a; return a; }
   const v = a.subarray(0, n);
-  v.fill(0);
+  if (!dirty) v.fill(0);
   return v;
 }
 
@@ -486,6 +486,47 @@ function edgeWeight(U: Float32Array, V: Float32Array, D: Float32Array, i: number
   return alpha / (2 * Math.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
 }
 
+/** Linearisation of image row y (local index of its first pixel jr): coefficients C of the row. */
+function lineariseRow(s: DisLevelState, D: Float32Array, C: Float32Array, y: number, jr: number): void {
+  const { w, h, U, V, T, inside, alpha, gamma, delta, omega } = s;
+  for (let x = 0, i = y * w, j = jr; x < w; x++, i++, j++) {
+    const c = 8 * j;
+    const uc = U[i], vc = V[i];
+    const dui = D[2 * j], dvi = D[2 * j + 1];
+    // this pixel's right and down edges; left and up were set earlier in this pass
+    const k = edgeWeight(U, V, D, i, j, w, x < w - 1, y < h - 1, alpha);
+    C[c] = x < w - 1 ? k : 0;
+    C[c + 1] = y < h - 1 ? k : 0;
+    const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
+    const sw = kl + kr + ku + kd;
+    // neighbours that do not exist have weight 0 (and are not read)
+    let su = 0, sv = 0;
+    if (kl) { su += kl * (U[i - 1] - uc); sv += kl * (V[i - 1] - vc); }
+    if (kr) { su += kr * (U[i + 1] - uc); sv += kr * (V[i + 1] - vc); }
+    if (ku) { su += ku * (U[i - w] - uc); sv += ku * (V[i - w] - vc); }
+    if (kd) { su += kd * (U[i + w] - uc); sv += kd * (V[i + w] - vc); }
+    let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+    if (inside[i]) {
+      const t = 8 * i;
+      const ix = T[t], iy = T[t + 1], iz = T[t + 2], ixx = T[t + 3], ixy = T[t + 4], iyy = T[t + 5], ixz = T[t + 6], iyz = T[t + 7];
+      const r = iz + ix * dui + iy * dvi;
+      const wd = delta / (2 * Math.sqrt(r * r + EPS2));
+      const rx = ixz + ixx * dui + ixy * dvi;
+      const ry = iyz + ixy * dui + iyy * dvi;
+      const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
+      a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
+      a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
+      a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
+      b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
+      b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
+    }
+    const denU = a11 + sw, denV = a22 + sw;
+    C[c + 2] = a12; C[c + 3] = b1 + su; C[c + 4] = b2 + sv;
+    C[c + 5] = denU > 1e-12 ? omega / denU : 0;
+    C[c + 6] = denV > 1e-12 ? omega / denV : 0;
+  }
+}
+
 /**
  * One fixed-point iteration for the band rows b0..b1-1: re-linearise (robust weights, per-pixel 2×2
  * system) then SOR sweeps over the band and its margin (rows y0..y1-1), on private increments padded
@@ -498,58 +539,35 @@ function edgeWeight(U: Float32Array, V: Float32Array, D: Float32Array, i: number
  * weight is zero where the edge leaves the image, so the sweep runs without border branches.
  */
 function fixedPointBand(s: DisLevelState, f: number, b0: number, b1: number): void {
-  const { w, h, U, V, T, inside, alpha, gamma, delta, omega } = s;
+  const { w, h, U, V, alpha, omega } = s;
   const y0 = Math.max(0, b0 - s.rowMargin), y1 = Math.min(h, b1 + s.rowMargin);
   const bh = y1 - y0, n = bh * w;
   const Dprev = f % 2 === 0 ? s.DA : s.DB, Dnext = f % 2 === 0 ? s.DB : s.DA;
-  const D = scratch(3, 2 * (n + 2 * w)), C = scratch(4, 8 * (n + 2 * w));
+  // every entry read is written below: the band's rows of C in the linearisation, the row above
+  // here, D from the previous iteration or zero outside the image
+  const D = scratch(3, 2 * (n + 2 * w), true), C = scratch(4, 8 * (n + 2 * w), true);
   // halo rows above and below (zero outside the image), then the band
   D.set(Dprev.subarray(2 * Math.max(0, y0 - 1) * w, 2 * Math.min(h, y1 + 1) * w), y0 > 0 ? 0 : 2 * w);
+  if (y0 === 0) D.fill(0, 0, 2 * w);
+  if (y1 === h) D.fill(0, 2 * (w + n), 2 * (2 * w + n));
+  C.fill(0, 0, 8 * w);
   if (y0 > 0) {
     // down-edge weight of the row above (the band's first row reads it as its up weight)
     const iu = (y0 - 1) * w;
     for (let x = 0; x < w; x++) C[8 * x + 1] = edgeWeight(U, V, D, iu + x, x, w, x < w - 1, true, alpha);
   }
-  for (let y = y0, i = y0 * w, j = w; y < y1; y++) {
-    for (let x = 0; x < w; x++, i++, j++) {
-      const c = 8 * j;
-      const uc = U[i], vc = V[i];
-      const dui = D[2 * j], dvi = D[2 * j + 1];
-      // this pixel's right and down edges; left and up were set earlier in this pass
-      const k = edgeWeight(U, V, D, i, j, w, x < w - 1, y < h - 1, alpha);
-      C[c] = x < w - 1 ? k : 0;
-      C[c + 1] = y < h - 1 ? k : 0;
-      const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
-      const sw = kl + kr + ku + kd;
-      // neighbours that do not exist have weight 0 (and are not read)
-      let su = 0, sv = 0;
-      if (kl) { su += kl * (U[i - 1] - uc); sv += kl * (V[i - 1] - vc); }
-      if (kr) { su += kr * (U[i + 1] - uc); sv += kr * (V[i + 1] - vc); }
-      if (ku) { su += ku * (U[i - w] - uc); sv += ku * (V[i - w] - vc); }
-      if (kd) { su += kd * (U[i + w] - uc); sv += kd * (V[i + w] - vc); }
-      let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
-      if (inside[i]) {
-        const t = 8 * i;
-        const ix = T[t], iy = T[t + 1], iz = T[t + 2], ixx = T[t + 3], ixy = T[t + 4], iyy = T[t + 5], ixz = T[t + 6], iyz = T[t + 7];
-        const r = iz + ix * dui + iy * dvi;
-        const wd = delta / (2 * Math.sqrt(r * r + EPS2));
-        const rx = ixz + ixx * dui + ixy * dvi;
-        const ry = iyz + ixy * dui + iyy * dvi;
-        const wg = gamma / (2 * Math.sqrt(rx * rx + ry * ry + EPS2));
-        a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
-        a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
-        a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
-        b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
-        b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
-      }
-      const denU = a11 + sw, denV = a22 + sw;
-      C[c + 2] = a12; C[c + 3] = b1 + su; C[c + 4] = b2 + sv;
-      C[c + 5] = denU > 1e-12 ? omega / denU : 0;
-      C[c + 6] = denV > 1e-12 ? omega / denV : 0;
+  // Linearise row r, then sweep 1 on row r, sweep 2 on row r−1, …: every row sees exactly what it
+  // sees in whole passes (linearisation reads only this row and the unswept row below, sweep k of a
+  // row reads the row above after sweep k and the row below after sweep k−1), but the rows in use
+  // stay in cache instead of streaming the band through memory once per sweep.
+  const om1 = 1 - omega, S = s.sorIterations;
+  for (let r = 0; r < bh + S - 1; r++) {
+    if (r < bh) lineariseRow(s, D, C, y0 + r, w * (1 + r));
+    for (let it = 0; it < S; it++) {
+      const row = r - it;
+      if (row >= 0 && row < bh) sorRow(w, w * (1 + row), D, C, om1);
     }
   }
-  const om1 = 1 - omega;
-  for (let it = 0; it < s.sorIterations; it++) sorSweep(w, n, D, C, om1);
   // the band's own rows (local row 1 + b0 − y0 on)
   const jb = w * (1 + b0 - y0);
   if (f < s.fixedPointIterations - 1) {
@@ -560,9 +578,9 @@ function fixedPointBand(s: DisLevelState, f: number, b0: number, b1: number): vo
   }
 }
 
-/** One SOR sweep over the padded increments D with the coefficients C. */
-function sorSweep(w: number, n: number, D: Float32Array, C: Float32Array, om1: number): void {
-  for (let j = w, e = w + n; j < e; j++) {
+/** One SOR sweep over the row of the padded increments D starting at local index jr, with the coefficients C. */
+function sorRow(w: number, jr: number, D: Float32Array, C: Float32Array, om1: number): void {
+  for (let j = jr, e = jr + w; j < e; j++) {
     const c = 8 * j, d = 2 * j;
     const kl = C[c - 8], kr = C[c], ku = C[c - 8 * w + 1], kd = C[c + 1];
     const a12 = C[c + 2];
