@@ -116,7 +116,7 @@ export function resolveFfmpeg(): FfmpegCapabilities {
   if (!encoders.prores) missing.push('ProRes encoder (prores_ks)');
   if (!encoders.png) missing.push('PNG encoder');
   if (!encoders.tiff) missing.push('TIFF encoder');
-  if (!encoders.exr) missing.push('EXR encoder (OpenEXR output unavailable with this ffmpeg)');
+  if (!encoders.exr) missing.push('EXR encoder (not needed: EXR is written by the built-in OpenEXR writer)');
   if (!encoders.h264) missing.push('H.264 encoder (libx264)');
   cached = { ffmpeg, ffprobe, encoders, missing };
   return cached;

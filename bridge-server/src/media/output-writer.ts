@@ -10,7 +10,8 @@ import type { OutputWriter, OutputWriterOptions, Provenance } from './output-typ
 import { uint16ToBE } from './png-codec.js';
 import { isRgbPixFmt } from './pixel-formats.js';
 import { ffmpegPath, runTool, stderrTail } from './process.js';
-import { ffmpegSegmentSink, type SegmentSink } from './segment-encoder.js';
+import { exrSegmentSink, ffmpegSegmentSink, type SegmentSink } from './segment-encoder.js';
+import type { ExrEncodeOptions } from './exr-encode.js';
 import { SegmentStore } from './segment-store.js';
 import type { MediaInfo } from './types.js';
 import { toolVersions } from './versions.js';
@@ -97,9 +98,11 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
   const wantAudio = !!(opts.audio ?? request.output.audio) && info.audio.length > 0 && keepsTiming;
   if (firstFrame < 0 && sequence) throw new StudioError('E_OUTPUT', `Image sequences are numbered by source frame; frame ${firstFrame} is before the start of the clip. Choose a movie format.`);
   const caps = resolveFfmpeg();
-  if (format === 'exr' && !caps.encoders.exr) {
-    throw new StudioError('E_OUTPUT', `This ffmpeg (${caps.ffmpeg.version}, ${caps.ffmpeg.source}) cannot write EXR; choose tiff16 or set FFMPEG_PATH to an ffmpeg with the exr encoder.`);
-  }
+  // EXR: the built-in writer (any ffmpeg). HALF keeps every code of a ≤ 10-bit source exactly;
+  // deeper sources get FLOAT so nothing is lost. Code values are stored as they are (not linearised).
+  const exr: ExrEncodeOptions | null = format === 'exr'
+    ? { pixelType: info.bitDepth > 10 ? 'float' : 'half', compression: 'zip', timecode: startTimecode, fps, dropFrame: rate.dropFrame, color: info.color, pixelAspect: info.sampleAspect }
+    : null;
 
   const settings = (first: number, timecode: string | null, audio: boolean): EncodeSettings => ({
     color: info.color, sampleAspect: info.sampleAspect, timecode, channels, audio, firstFrame: first, rgbSource: isRgbPixFmt(info.pixFmt),
@@ -111,9 +114,12 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
     workDir: opts.workDir, frameCount, width, height, channels, kind: sequence ? 'files' : 'movie', ext,
     segmentFrames: segmentFramesFor(width, height, channels),
     geometry: JSON.stringify({ width, height, channels, firstFrame, frameCount }),
-    signature: JSON.stringify({ args: segmentArgs(0, '<target>'), ffmpeg: [caps.ffmpeg.path, caps.ffmpeg.version] }),
+    signature: JSON.stringify(exr ? { exr, writer: 'built-in' } : { args: segmentArgs(0, '<target>'), ffmpeg: [caps.ffmpeg.path, caps.ffmpeg.version] }),
     keepFrames: (process.env.SYNTHETIC_STUDIO_FRAME_CHECKPOINTS as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
-    openSink: (seg, target): SegmentSink => ffmpegSegmentSink(segmentArgs(firstFrame + seg.first, ffmpegPath(segTarget(target))), `${format} segment ${seg.index}`),
+    openSink: (seg, target): SegmentSink =>
+      exr
+        ? exrSegmentSink(target, { first: firstFrame + seg.first, width, height, channels }, { ...exr, timecodeOffset: seg.first })
+        : ffmpegSegmentSink(segmentArgs(firstFrame + seg.first, ffmpegPath(segTarget(target))), `${format} segment ${seg.index}`),
     signal: opts.signal,
   });
   const hashFile = (k: number) => join(store.framesDir, `hash-${k}.txt`);
@@ -312,6 +318,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
             path: finalPath, format, kind: sequence ? 'sequence' : 'movie', frames: frameCount, firstFrame, fps, timecode: startTimecode,
             dropFrame: rate.dropFrame, width, height, channels, sampleAspect: info.sampleAspect, color: info.color, audio: wantAudio,
             ...(sequence ? { audioFiles } : {}),
+            ...(exr ? { exr: { writer: 'built-in', pixelType: exr.pixelType, compression: exr.compression, linear: false } } : {}),
             frameHashes: { first: await frameHashOf(0), last: await frameHashOf(frameCount - 1) },
           },
           source: sourceProvenance(info, range, prov),

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StudioError } from '@synthetic-studio/shared';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
+import { encodeExrFrom16BEAsync, type ExrEncodeOptions } from './exr-encode.js';
 import { stderrTail } from './process.js';
 
 /** Where one segment's frames go: an encoder fed big-endian 16-bit frames in order. */
@@ -39,6 +42,29 @@ export function ffmpegSegmentSink(args: string[], what: string): SegmentSink {
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/**
+ * OpenEXR files from the built-in writer (no ffmpeg needed): frame n of the segment becomes
+ * `<dir>/<first + n, 7 digits>.exr`, carrying its own timecode (`timecodeOffset` + n).
+ */
+export function exrSegmentSink(dir: string, seg: { first: number; width: number; height: number; channels: 3 | 4 }, opts: ExrEncodeOptions): SegmentSink {
+  let n = 0;
+  let killed = false;
+  return {
+    async write(be) {
+      if (killed) throw new StudioError('E_CANCELLED');
+      const bytes = await encodeExrFrom16BEAsync(be, seg.width, seg.height, seg.channels, { ...opts, timecodeOffset: (opts.timecodeOffset ?? 0) + n });
+      await writeFile(join(dir, `${String(seg.first + n).padStart(7, '0')}.exr`), bytes);
+      n++;
+    },
+    async close() {
+      if (killed) throw new StudioError('E_CANCELLED');
+    },
+    async kill() {
+      killed = true;
     },
   };
 }

@@ -20,9 +20,12 @@ test('doctor reports ffmpeg/ffprobe, onnxruntime and providers, folders and free
     assert.equal(d.configDir, path.join(home, 'config'));
     assert.ok(d.disk.freeBytes > 0 && d.disk.totalBytes >= d.disk.freeBytes);
     assert.ok(d.tasks.includes('copy'));
+    assert.equal(d.outputFormats.exr, 'built-in OpenEXR writer', 'EXR needs no ffmpeg encoder');
+    assert.match(d.outputFormats.prores, /^ffmpeg prores_ks$|^unavailable/);
     const text = await cli(['doctor'], home);
     for (const label of ['ffmpeg', 'ffprobe', 'onnxruntime', 'providers', 'data', 'free disk']) assert.match(text.stdout, new RegExp(`^\\s*${label}\\s`, 'm'));
     assert.ok(text.stdout.includes(d.ffmpeg.version));
+    assert.match(text.stdout, /^formats .*exr: built-in OpenEXR writer/m);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

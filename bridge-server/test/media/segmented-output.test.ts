@@ -4,9 +4,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseJobRequest, type FloatFrame } from '@synthetic-studio/shared';
+import { addFramesToTimecode, parseJobRequest, type FloatFrame } from '@synthetic-studio/shared';
 import { createOutputWriter, probeMedia, readFrames, resolveFfmpeg, resolveRange, type MediaInfo, type OutputWriter } from '../../src/media/index.js';
 import { runTool } from '../../src/media/process.js';
+import { readExrHeader } from '../../src/media/exr-header.js';
+import { unpackExrTimecode } from '../../src/media/exr-timecode.js';
 import { makeProres, tempDir } from './helpers.js';
 
 // Segments of 4 frames, and streamed frames never also kept one by one: the pure segment path.
@@ -173,4 +175,30 @@ test('image sequences with audio: the range as a WAV beside the sequence, listed
   assert.ok(Math.abs(Number(s.duration) - want) < 0.002, `duration ${s.duration}, expected ${want}`);
   assert.equal((await readdir(out.path)).length, N);
   assert.deepEqual((await readdir(join(dir, 'o-wav'))).filter((f) => f.startsWith('.')), [], 'no temp left');
+});
+
+test('EXR sequences come from the built-in writer (any ffmpeg): numbered by source frame, own timecode per file, pixels of the frames', async () => {
+  await ready;
+  const w = await createOutputWriter({ workDir: join(dir, 'w-exr'), request: request('exr', join(dir, 'o-exr')), info, range: resolveRange(info, 1, 1 + N) });
+  await writeAll(w, [...inOrder].reverse()); // out of order too
+  const [out] = await w.finalize(done);
+  const files = (await readdir(out.path)).sort();
+  assert.equal(files.length, N);
+  assert.match(files[0], /^plate_copy_v\d{3}\.0000001\.exr$/);
+  const sidecar = JSON.parse(await readFile(out.sidecar!, 'utf8'));
+  assert.deepEqual(sidecar.output.exr, { writer: 'built-in', pixelType: 'half', compression: 'zip', linear: false });
+  const bytes = await readFile(join(out.path, files[5]));
+  const header = readExrHeader(bytes);
+  assert.ok(header.attributes.has('timeCode') && header.attributes.has('framesPerSecond'));
+  const u = unpackExrTimecode((header.attributes.get('timeCode')!.value as { timeAndFlags: number }).timeAndFlags);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  assert.equal(`${p2(u.hours)}:${p2(u.minutes)}:${p2(u.seconds)}${u.dropFrame ? ';' : ':'}${p2(u.frames)}`, addFramesToTimecode('00:59:59;27', 5, info.fps), 'the 6th file carries its own timecode');
+  // ffmpeg decodes frame 5 back to the samples written (HALF: within half precision of v/65535)
+  const r = await runTool(resolveFfmpeg().ffmpeg.path, ['-v', 'error', '-i', join(out.path, files[5]), '-f', 'rawvideo', '-pix_fmt', 'rgb48le', '-']);
+  assert.equal(r.code, 0, r.stderr);
+  const got = new Uint16Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length / 2);
+  const want = frameOf(5);
+  let err = 0;
+  for (let i = 0; i < want.data.length; i++) err = Math.max(err, Math.abs(got[i] / 65535 - want.data[i]));
+  assert.ok(err < 1e-3, `max error ${err}`);
 });

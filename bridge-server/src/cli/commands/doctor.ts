@@ -11,6 +11,8 @@ export interface DoctorReport {
   ffmpeg: { path: string; version: string; source: string } | { error: string };
   ffprobe: { path: string; version: string; source: string } | { error: string };
   ffmpegMissing: string[];
+  /** How each output format is written: by which ffmpeg encoder, or the built-in writer (EXR). */
+  outputFormats: Record<string, string>;
   onnxruntime: { version: string; executionProviders: string[]; notInstalled: string[]; error?: string };
   configDir: string;
   dataDir: string;
@@ -40,12 +42,16 @@ export async function doctorReport(dataDir?: string): Promise<DoctorReport> {
   let ffmpeg: DoctorReport['ffmpeg'];
   let ffprobe: DoctorReport['ffprobe'];
   let missing: string[] = [];
+  // EXR never needs ffmpeg: the media layer has its own OpenEXR writer
+  const outputFormats: Record<string, string> = { exr: 'built-in OpenEXR writer' };
   try {
     const { resolveFfmpeg } = await import('../../media/index.js');
     const caps = resolveFfmpeg();
     ffmpeg = caps.ffmpeg;
     ffprobe = caps.ffprobe;
     missing = caps.missing;
+    const by = (ok: boolean, encoder: string) => (ok ? `ffmpeg ${encoder}` : `unavailable (this ffmpeg has no ${encoder} encoder)`);
+    Object.assign(outputFormats, { prores: by(caps.encoders.prores, 'prores_ks'), png16: by(caps.encoders.png, 'png'), tiff16: by(caps.encoders.tiff, 'tiff'), h264: by(caps.encoders.h264, 'libx264') });
   } catch (e) {
     ffmpeg = ffprobe = { error: e instanceof Error ? e.message : String(e) };
   }
@@ -56,6 +62,7 @@ export async function doctorReport(dataDir?: string): Promise<DoctorReport> {
     ffmpeg,
     ffprobe,
     ffmpegMissing: missing,
+    outputFormats,
     onnxruntime: ort,
     configDir: config.configDir,
     dataDir: config.dataDir,
@@ -89,7 +96,8 @@ export function formatDoctor(r: DoctorReport): string {
     `node         ${r.node} (${r.platform})`,
     `ffmpeg       ${bin(r.ffmpeg)}`,
     `ffprobe      ${bin(r.ffprobe)}`,
-    ...(r.ffmpegMissing.length ? [`  lacks      ${r.ffmpegMissing.join(', ')}`] : []),
+    ...(r.ffmpegMissing.length ? [`  lacks      ${r.ffmpegMissing.map((m) => (/^EXR/.test(m) ? 'EXR encoder (not needed: EXR is written by the built-in writer)' : m)).join(', ')}`] : []),
+    `formats      ${Object.entries(r.outputFormats).map(([f, w]) => `${f}: ${w}`).join('; ')}`,
     `onnxruntime  ${r.onnxruntime.version}${r.onnxruntime.error ? ` FAILED TO LOAD (${r.onnxruntime.error})` : ''}`,
     `  providers  ${r.onnxruntime.executionProviders.join(', ') || '(none)'}${r.onnxruntime.notInstalled.length ? ` (known but not installed: ${r.onnxruntime.notInstalled.join(', ')})` : ''}`,
     `config       ${r.configDir} (token ${r.token})`,
