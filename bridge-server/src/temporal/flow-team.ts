@@ -131,10 +131,13 @@ export class FlowTeam {
     Atomics.store(c, CTRL.SEQ, seq);
     Atomics.notify(c, CTRL.SEQ);
     if (!this.helpersOnly) takeBands(c, seq, bands, (b) => execDisBand(s, step, b));
+    const t0 = this.helpersOnly ? Date.now() : 0;
     for (;;) {
       const d = Atomics.load(c, CTRL.DONE);
       if (d >= bands) break;
-      Atomics.wait(c, CTRL.DONE, d);
+      if (!this.helpersOnly) { Atomics.wait(c, CTRL.DONE, d); continue; }
+      // nobody else takes the bands here: do not wait forever for a helper that never started
+      if (Atomics.wait(c, CTRL.DONE, d, 1000) === 'timed-out' && Atomics.load(c, CTRL.NEXT) === pack(seq, 0) && Date.now() - t0 > 60_000) throw new Error('flow helper thread did not start');
     }
     if (Atomics.load(c, CTRL.FAIL)) {
       Atomics.store(c, CTRL.FAIL, 0);
