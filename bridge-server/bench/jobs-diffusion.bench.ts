@@ -211,7 +211,8 @@ async function realSection(root: string, modelsDir: string, job: Job, fixtureInp
     const rm = await job(remove, `${name}-remove`);
     report('remove ', T, STEPS, rm, perFrame, flows, holes);
     const holePx = holes.reduce((a, m) => a + m.data.reduce((x, y) => x + y, 0), 0);
-    console.log(`  remove : dilated hole ${holePx} px; unseen by any frame ${rm.r.metrics.unseenPixels} px; after the keyframes ${rm.r.metrics.residualPixels} px (${fmt((100 * rm.r.metrics.residualPixels) / holePx, 1)} % of the hole) left to the classical synthesis; windows ${rm.r.metrics.windows}`);
+    // the completed hole is the dilated mask plus the 2 px feather band, so the shares are of a slightly smaller area
+    console.log(`  remove : dilated mask ${holePx} px; unseen by any frame ${rm.r.metrics.unseenPixels} px; after the keyframes ${rm.r.metrics.residualPixels} px (${fmt((100 * rm.r.metrics.residualPixels) / rm.r.metrics.unseenPixels, 1)} % of the unseen, ${fmt((100 * rm.r.metrics.residualPixels) / holePx, 1)} % of the dilated mask's area) left to the classical synthesis; windows ${rm.r.metrics.windows}`);
     report('replace', T, STEPS, await job({ ...remove, prompt: 'background', params: { steps: STEPS } }, `${name}-replace`), perFrame, flows, holes);
   }
 }

@@ -111,7 +111,6 @@ export async function runExtendDiffusion(ctx: Ctx, tuning: Partial<TemporalRefin
 async function runTemporal(ctx: Ctx, model: JobDiffusionModel, tuning: TemporalRefineTuning): Promise<TaskResult> {
   const started = performance.now();
   const { request, signal } = ctx;
-  const p = request.params;
   const { info, count, writer, metrics, tail, sourceHashes, indexOf } = await openTemporalExtension(ctx);
   const seed = request.seed ?? DEFAULT_SEED;
   const ds = extendDiffusionSettings(request);

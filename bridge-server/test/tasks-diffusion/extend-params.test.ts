@@ -18,7 +18,7 @@ const root = mkdtempSync(join(tmpdir(), 'ss-extend-params-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const modelsDir = join(root, 'models');
 buildFixtures(modelsDir, { seed: 31, only: ['sd', 'sd-inpaint'] });
-const W = 96, H = 64, N = 6, CW = 128, X0 = (CW - W) / 2;
+const W = 96, H = 64, N = 4, CW = 128, X0 = (CW - W) / 2;
 const scene = renderSampleScene({ dir: join(root, 'scene'), width: W, height: H, frames: N, fps: { num: 25, den: 1 } });
 
 function context(request: JobRequestInput, work: string): TaskContext<RequestOf<'extend'>> {
