@@ -63,7 +63,9 @@ function downsampleHole(m: Uint8Array | null, w: number, h: number): Uint8Array 
 type LevelArrays = Pick<DisLevelState, 'd0' | 'd1' | 'U' | 'V' | 'Uo' | 'Vo' | 'g0x' | 'g0y' | 'g1x' | 'g1y' | 'g0xx' | 'g0xy' | 'g0yy' | 'g1xx' | 'g1xy' | 'g1yy'
   | 'Hxx' | 'Hxy' | 'Hyy' | 'mgx' | 'mgy' | 'S0x' | 'S0y' | 'Sx' | 'Sy' | 'ok' | 'cntK' | 'T' | 'inside' | 'DA' | 'DB'>;
 
-/** A level's arrays; d0, d1, U, V are the inputs themselves unless `copies` are wanted. */
+const NO_INPUTS = { d0: new Float32Array(0), d1: new Float32Array(0), U: new Float32Array(0), V: new Float32Array(0) };
+
+/** A level's arrays; d0, d1, U, V are allocated unless given. */
 function levelArrays(team: FlowTeam, n: number, np: number, inputs: { d0: Float32Array; d1: Float32Array; U: Float32Array; V: Float32Array } | null): LevelArrays {
   const f = (k: number) => team.float32(k);
   return {
@@ -76,23 +78,20 @@ function levelArrays(team: FlowTeam, n: number, np: number, inputs: { d0: Float3
 
 /**
  * One DIS level (pyramid level l) from the initial flow `init` (same size as I0); returns the
- * refined flow. A team with helpers keeps its shared level arrays for the next pair of the same
- * size (every array is fully written before it is read, except DA, cleared here); the returned
- * arrays are then the team's, and disFlow copies the final ones out.
+ * refined flow, in arrays the team keeps (disFlow copies the final ones out).
  */
 function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams, hole0: Uint8Array | null, hole1: Uint8Array | null, team: FlowTeam): FlowField {
   const w = I0.width, h = I0.height, n = w * h;
   const ps = Math.min(p.patchSize, w, h);
   const xs = patchPositions(w, ps, p.patchStride), ys = patchPositions(h, ps, p.patchStride);
   const nx = xs.length, ny = ys.length, np = nx * ny;
-  let a: LevelArrays;
-  if (team.shared) {
-    a = team.levelCache(`${l}:${w}x${h}:${np}`, () => levelArrays(team, n, np, null));
-    a.d0.set(I0.data); a.d1.set(I1.data); a.U.set(init.u); a.V.set(init.v); a.DA.fill(0);
-  } else {
-    // one thread: the inputs are used in place and the arrays are left to the garbage collector
-    a = levelArrays(team, n, np, { d0: I0.data, d1: I1.data, U: init.u, V: init.v });
-  }
+  // the team keeps the arrays for the next pair of the same size (every array is fully written
+  // before it is read, except DA, cleared here); with helpers the inputs are copied into shared
+  // memory, in one thread they are used in place
+  const a = team.levelCache(`${l}:${w}x${h}:${np}`, () => levelArrays(team, n, np, team.shared ? null : NO_INPUTS));
+  a.DA.fill(0);
+  if (team.shared) { a.d0.set(I0.data); a.d1.set(I1.data); a.U.set(init.u); a.V.set(init.v); }
+  const inputs = team.shared ? {} : { d0: I0.data, d1: I1.data, U: init.u, V: init.v };
   const shareMask = (m: Uint8Array | null): Uint8Array | null => { if (!m || !team.shared) return m; const b = team.uint8(m.length); b.set(m); return b; };
   const v = p.variational;
   const s: DisLevelState = {
@@ -103,6 +102,7 @@ function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams
     rowMargin: ROW_MARGIN, patchMargin: PATCH_MARGIN,
     hole0: shareMask(hole0), hole1: shareMask(hole1),
     ...a,
+    ...inputs,
   };
   team.setState(s);
   for (let step = 0, e = levelSteps(s); step < e; step++) team.run(step, stepBands(s, step));
@@ -165,7 +165,6 @@ export function disFlow(a: Plane, b: Plane, p: DisParams = DIS_QUALITY, holeA?: 
     flow = disLevel(l, A, B, flow, p, ha[l], hb[l], team);
   }
   if (flow.width !== a.width || flow.height !== a.height) return upsampleFlowTo(flow, a.width, a.height);
-  // hand back plain arrays (shared memory cannot be transferred between threads)
-  if (team.shared) return { width: flow.width, height: flow.height, u: new Float32Array(flow.u), v: new Float32Array(flow.v) };
-  return flow;
+  // the level's arrays are the team's (and may be shared memory, which cannot be transferred)
+  return { width: flow.width, height: flow.height, u: new Float32Array(flow.u), v: new Float32Array(flow.v) };
 }
