@@ -276,7 +276,8 @@ async function bmxSection(dir: string, cv: boolean): Promise<void> {
 
 /**
  * OpenCV DIS MEDIUM as a long-running process, so its runs can be interleaved with ours: each stdin
- * line "a.png b.png out.bin|- threads" (threads 0 = OpenCV's default) answers {"seconds": …}.
+ * line "a.png b.png out.bin|- threads" (threads 0 = OpenCV's default) answers {"seconds", "cpu" (process CPU
+ * time, all threads), "threads"}.
  */
 const DIS_SERVER_PY = String.raw`
 import sys, json, time
@@ -289,12 +290,12 @@ for line in sys.stdin:
     for p in (a, b):
         if p not in imgs: imgs[p] = cv2.imread(p, cv2.IMREAD_GRAYSCALE)
     cv2.setNumThreads(int(th) if int(th) > 0 else default_threads)
-    t = time.perf_counter(); f = dis.calc(imgs[a], imgs[b], None); dt = time.perf_counter() - t
+    c = time.process_time(); t = time.perf_counter(); f = dis.calc(imgs[a], imgs[b], None); dt = time.perf_counter() - t; dc = time.process_time() - c
     if o != '-': np.ascontiguousarray(f, dtype=np.float32).tofile(o)
-    print(json.dumps({'seconds': dt, 'threads': cv2.getNumThreads()}), flush=True)
+    print(json.dumps({'seconds': dt, 'cpu': dc, 'threads': cv2.getNumThreads()}), flush=True)
 `;
 
-function disServer(dir: string): { calc(a: string, b: string, out: string, threads: number): Promise<{ seconds: number; threads: number }>; close(): void } {
+function disServer(dir: string): { calc(a: string, b: string, out: string, threads: number): Promise<{ seconds: number; cpu: number; threads: number }>; close(): void } {
   const script = join(dir, 'dis_server.py');
   writeFileSync(script, DIS_SERVER_PY);
   const child = spawn(PY, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -338,23 +339,26 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
   console.log(`  flow on ${pairs} sample-scene 1080p pairs (true background motion from the camera path), ${reps} interleaved repetitions`);
   // ours: grey conversion + 960 working size + flow + upsampling to 1080p, all inside the timing
   const ours = (t: number, dis: typeof DIS_MEDIUM, threads: number) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const A = flowInput(frames[t]), B = flowInput(frames[t + 1]);
     const t1 = performance.now();
     const f = flowBetween(A, B, { dis, threads });
     const core = (performance.now() - t1) / 1000;
     const full = resizeFlow(f, 1920, 1080);
-    return { full, seconds: (performance.now() - t0) / 1000, core };
+    const seconds = (performance.now() - t0) / 1000, c = process.cpuUsage(c0);
+    return { full, seconds, core, cpu: (c.user + c.system) / 1e6 };
   };
-  interface Row { label: string; per: number[]; core: number[]; epe: number; extra?: string }
+  // per: wall seconds per pair of each repetition; cpu: CPU seconds per pair (all threads of the process)
+  interface Row { label: string; per: number[]; core: number[]; cpu: number[]; epe: number }
   const rows = new Map<string, Row>();
-  const row = (key: string, label: string) => { let r = rows.get(key); if (!r) { r = { label, per: [], core: [], epe: 0 }; rows.set(key, r); } return r; };
+  const row = (key: string, label: string) => { let r = rows.get(key); if (!r) { r = { label, per: [], core: [], cpu: [], epe: 0 }; rows.set(key, r); } return r; };
   // the quality preset once (1 thread), for reference
   {
     const r = row('quality', 'ours quality (960 working, 1 thread)');
-    let secs = 0, core = 0, e = 0;
-    for (let t = 0; t < pairs; t++) { const o = ours(t, DIS_QUALITY, 1); secs += o.seconds; core += o.core; e += epe(o.full, t); }
-    r.per.push(secs / pairs); r.core.push(core / pairs); r.epe = e / pairs;
+    let secs = 0, core = 0, cpu = 0, e = 0;
+    for (let t = 0; t < pairs; t++) { const o = ours(t, DIS_QUALITY, 1); secs += o.seconds; core += o.core; cpu += o.cpu; e += epe(o.full, t); }
+    r.per.push(secs / pairs); r.core.push(core / pairs); r.cpu.push(cpu / pairs); r.epe = e / pairs;
   }
   ours(0, DIS_MEDIUM, 2); // starts the helper thread (its start-up is not a per-pair cost)
   const server = cv ? disServer(dir) : null;
@@ -365,8 +369,8 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
   let identical = true;
   try {
     for (let rep = 0; rep < reps; rep++) {
-      const acc = new Map<string, { s: number; c: number; e: number }>();
-      const add = (k: string, s: number, c: number, e: number) => { const a = acc.get(k) ?? { s: 0, c: 0, e: 0 }; a.s += s; a.c += c; a.e += e; acc.set(k, a); };
+      const acc = new Map<string, { s: number; c: number; cpu: number; e: number }>();
+      const add = (k: string, s: number, c: number, cpu: number, e: number) => { const a = acc.get(k) ?? { s: 0, c: 0, cpu: 0, e: 0 }; a.s += s; a.c += c; a.cpu += cpu; a.e += e; acc.set(k, a); };
       for (let t = 0; t < pairs; t++) {
         // alternate which side goes first, so neither always runs on a warmer (or busier) machine
         const order = (rep + t) % 2 === 0 ? ['ours', 'cv'] : ['cv', 'ours'];
@@ -377,14 +381,14 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
               const o = ours(t, DIS_MEDIUM, threads);
               if (first && (!o.full.u.every((x, i) => x === first!.u[i]) || !o.full.v.every((x, i) => x === first!.v[i]))) identical = false;
               first ??= o.full;
-              add(k, o.seconds, o.core, rep === 0 ? epe(o.full, t) : 0);
+              add(k, o.seconds, o.core, o.cpu, rep === 0 ? epe(o.full, t) : 0);
             }
           } else if (server) {
             for (const [k, , threads] of cvKeys) {
               const out = rep === 0 ? join(dir, `hd_${t}_${k}.bin`) : '-';
               const r = await server.calc(paths[t], paths[t + 1], out, threads);
               if (k === 'cv0') row(k, '').label = `OpenCV DIS MEDIUM, default threads (${r.threads})`;
-              add(k, r.seconds, r.seconds, rep === 0 ? epe(await readFlowBin(out, 1920, 1080), t) : 0);
+              add(k, r.seconds, r.seconds, r.cpu, rep === 0 ? epe(await readFlowBin(out, 1920, 1080), t) : 0);
             }
           }
         }
@@ -393,7 +397,7 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
         const a = acc.get(k);
         if (!a) continue;
         const r = row(k, label);
-        r.per.push(a.s / pairs); r.core.push(a.c / pairs);
+        r.per.push(a.s / pairs); r.core.push(a.c / pairs); r.cpu.push(a.cpu / pairs);
         if (rep === 0) r.epe = a.e / pairs;
       }
     }
@@ -406,11 +410,12 @@ async function flowSection(dir: string, cv: boolean): Promise<void> {
     if (r.per.length === 0) continue;
     const lo = Math.min(...r.per), hi = Math.max(...r.per);
     const coreNote = k.startsWith('cv') ? '' : ` (flow at working size ${ms(Math.min(...r.core))} ms, the rest grey conversion, resizing, upsampling)`;
-    console.log(`    ${r.label.padEnd(44)} best ${ms(lo)} ms/pair, spread ${ms(lo)}..${ms(hi)} over ${r.per.length}${coreNote}, EPE ${fmt(r.epe, 3)} px`);
+    console.log(`    ${r.label.padEnd(44)} best ${ms(lo)} ms/pair, spread ${ms(lo)}..${ms(hi)} over ${r.per.length}, CPU ${ms(Math.min(...r.cpu))} ms/pair${coreNote}, EPE ${fmt(r.epe, 3)} px`);
   }
   console.log(`    ours 1 thread and 2 threads give ${identical ? 'bit-identical' : 'DIFFERENT'} flows`);
   if (!cv) { console.log('    OpenCV DIS: unavailable, no baseline'); return; }
-  console.log(`    time ratio (best of each): ours-1-thread / OpenCV-1-thread ${fmt(best('m1') / best('cv1'), 2)}, ours-2-threads / OpenCV-default-threads ${fmt(best('m2') / best('cv0'), 2)} (target ≤ 2); EPE ours ${fmt(rows.get('m1')!.epe, 3)} vs OpenCV ${fmt(rows.get('cv1')!.epe, 3)} px (target ≤)`);
+  const bestCpu = (k: string) => Math.min(...(rows.get(k)?.cpu ?? [NaN]));
+  console.log(`    time ratio (best of each): ours-1-thread / OpenCV-1-thread ${fmt(best('m1') / best('cv1'), 2)}, ours-2-threads / OpenCV-default-threads ${fmt(best('m2') / best('cv0'), 2)} (target ≤ 2); CPU-time ratio 1 thread vs 1 thread ${fmt(bestCpu('m1') / bestCpu('cv1'), 2)} (less sensitive to a busy machine); EPE ours ${fmt(rows.get('m1')!.epe, 3)} vs OpenCV ${fmt(rows.get('cv1')!.epe, 3)} px (target ≤)`);
 }
 
 async function fpsSection(dir: string): Promise<void> {

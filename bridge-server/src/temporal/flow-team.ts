@@ -17,7 +17,7 @@ import { execDisBand, type DisLevelState } from './flow-dis-bands.js';
  */
 export const CTRL = { SEQ: 0, NEXT: 1, DONE: 2, BANDS: 3, STEP: 4, STATE: 5, STOP: 6, FAIL: 7, HELPED: 8 } as const;
 const CTRL_WORDS = 9;
-const CACHE_IDLE_MS = 1000;
+const CACHE_IDLE_MS = 10_000;
 
 export const pack = (seq: number, band: number): number => ((seq & 0x7fffff) << 8) | band;
 
@@ -85,7 +85,7 @@ export class FlowTeam {
   /**
    * Level arrays are kept for the next computation with the same tag (image size and parameters):
    * allocating and first touching them costs about as much as a refinement sweep. A different tag
-   * drops them, and so does a second without a computation, so an idle thread holds nothing.
+   * drops them, and so do 10 s without a computation, so an idle thread holds nothing.
    */
   useCache(tag: string): void {
     if (tag !== this.cacheTag) { this.cache.clear(); this.cacheTag = tag; }
