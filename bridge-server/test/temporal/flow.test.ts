@@ -132,3 +132,19 @@ test('one pair on several threads: same flow as one thread, bit for bit, with an
     both.close();
   }
 });
+
+test('kept level arrays carry nothing from one flow to the next', () => {
+  const a = flowInput(makeFrame(96, 72, texture));
+  const b = flowInput(makeFrame(96, 72, (x, y, k) => texture(x + 1.5, y - 2, k)));
+  const hole = new Uint8Array(96 * 72).fill(1, 30 * 96, 40 * 96);
+  for (const threads of [1, 2]) {
+    const first = disFlow(a, b, DIS_MEDIUM, null, null, threads);
+    // same size and parameters in between (arrays reused), then another size (arrays dropped)
+    disFlow(b, a, DIS_MEDIUM, hole, hole, threads);
+    disFlow(flowInput(makeFrame(64, 40, texture)), flowInput(makeFrame(64, 40, texture)), DIS_MEDIUM, null, null, threads);
+    disFlow(b, a, DIS_MEDIUM, null, null, threads);
+    const again = disFlow(a, b, DIS_MEDIUM, null, null, threads);
+    assert.deepEqual(again.u, first.u);
+    assert.deepEqual(again.v, first.v);
+  }
+});
