@@ -41,8 +41,8 @@ export const DIS_FAST: DisParams = { patchSize: 8, patchStride: 5, gradientDesce
 /**
  * Band layout of a level (flow-dis-bands.ts): about BAND_ROWS pixel rows and BAND_PATCH_ROWS patch
  * rows per band, at most MAX_BANDS, each computed with margins of ROW_MARGIN pixel rows and
- * PATCH_MARGIN patch rows (measured on the 1080p sample scene: with these margins the endpoint error
- * matches one sequential pass over the whole image, without them the band seams cost ~10 %).
+ * PATCH_MARGIN patch rows (measured on 3 pairs of the 1080p sample scene: endpoint error 0.255 px
+ * with these margins, 0.253 in one sequential pass over the whole image, 0.280 without margins).
  * Fixed numbers, independent of the thread count, so the flow is too.
  */
 const BAND_ROWS = 64, BAND_PATCH_ROWS = 16, MAX_BANDS = 4, ROW_MARGIN = 4, PATCH_MARGIN = 2;
