@@ -10,7 +10,9 @@ import type { OutputWriter, OutputWriterOptions, Provenance } from './output-typ
 import { uint16ToBE } from './png-codec.js';
 import { isRgbPixFmt } from './pixel-formats.js';
 import { ffmpegPath, runTool, stderrTail } from './process.js';
-import { exrSegmentSink, ffmpegSegmentSink, type SegmentSink } from './segment-encoder.js';
+import { decodeArgs, readRawFrames } from './decode.js';
+import { probeMedia } from './probe.js';
+import { exrSegmentSink, ffmpegSegmentSink, pipedSegmentSink, type SegmentSink } from './segment-encoder.js';
 import type { ExrEncodeOptions } from './exr-encode.js';
 import { SegmentStore } from './segment-store.js';
 import type { MediaInfo } from './types.js';
@@ -261,6 +263,33 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
       // the sidecar's first/last frame hashes, durable before the frame can be
       if (k === 0 || k === frameCount - 1) await writeFileAtomic(hashFile(k), hashSamplesBE(width, height, channels, be));
       await store.put(k, be);
+    },
+    async passThrough(source) {
+      const piped = !exr && info.intraOnly && !info.vfr && source.channels === channels && width === info.width && height === info.height && fps.num * info.fps.den === info.fps.num * fps.den && firstFrame >= 0 && firstFrame + frameCount <= info.frameCount;
+      if (!piped || process.env.SYNTHETIC_STUDIO_NO_PASSTHROUGH === '1') return 0;
+      let written = 0;
+      for (let s = 0; s < store.segments; s++) {
+        if (!store.untouched(s)) continue;
+        if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
+        const { first, count } = store.range(s);
+        // the sidecar's first/last output frame hashes come from a one-frame decode
+        for (const k of [0, frameCount - 1]) {
+          if (k < first || k >= first + count) continue;
+          for await (const f of readRawFrames(info.path, { info, in: firstFrame + k, out: firstFrame + k + 1, channels, signal: opts.signal, byteOrder: 'be' })) {
+            await writeFileAtomic(hashFile(k), hashSamplesBE(width, height, channels, f.data));
+          }
+        }
+        const dec = decodeArgs(info, firstFrame + first, count, channels);
+        dec[dec.length - 2] = channels === 4 ? 'rgba64be' : 'rgb48be'; // as readRawFrames with byteOrder 'be'
+        await store.encodeWhole(s, (seg, target) => pipedSegmentSink(dec, segmentArgs(firstFrame + seg.first, ffmpegPath(segTarget(target))), `${format} segment ${seg.index}`, async () => {
+          // a decoder that stopped early is no error to the encoder: count what it made
+          const made = sequence ? (await readdir(target)).length : (await probeMedia(target, { signal: opts.signal })).frameCount;
+          if (made !== seg.count) throw new StudioError('E_MEDIA_CORRUPT', `${info.path}: decoded only ${made} of the ${seg.count} frames from ${firstFrame + seg.first}; the file is truncated or damaged.`, { path: info.path });
+        }));
+        written += count;
+        source.onSegment?.(written);
+      }
+      return written;
     },
     async finalize(prov: Provenance): Promise<JobOutput[]> {
       const missing = writer.missing();

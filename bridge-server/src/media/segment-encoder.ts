@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,6 +65,38 @@ export function exrSegmentSink(dir: string, seg: { first: number; width: number;
     },
     async kill() {
       killed = true;
+    },
+  };
+}
+
+/**
+ * A segment encoded with no pixels through this process: a decoder's stdout handed straight to the
+ * encoder's stdin (an OS pipe between the two ffmpeg processes). `verify` checks the result once
+ * both exited 0 (e.g. the frame count, since a decoder that stops early is not an error to the encoder).
+ */
+export function pipedSegmentSink(decoderArgs: string[], encoderArgs: string[], what: string, verify: () => Promise<void>): SegmentSink {
+  const bin = resolveFfmpeg().ffmpeg.path;
+  const dec = spawn(bin, decoderArgs, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const enc = spawn(bin, encoderArgs, { stdio: [dec.stdout, 'ignore', 'pipe'], windowsHide: true });
+  dec.stdout.destroy(); // the encoder holds the pipe now; this process must never read from it
+  const errs = { dec: '', enc: '' };
+  dec.stderr.on('data', (b: Buffer) => void (errs.dec.length < 65536 && (errs.dec += b.toString('utf8'))));
+  enc.stderr.on('data', (b: Buffer) => void (errs.enc.length < 65536 && (errs.enc += b.toString('utf8'))));
+  const exit = (c: ChildProcess) => new Promise<number>((res) => { c.on('error', () => res(-1)); c.on('close', (code) => res(code ?? -1)); });
+  const exited = Promise.all([exit(dec), exit(enc)]);
+  return {
+    async write() {
+      throw new StudioError('E_INTERNAL', `${what} is fed by its decoder, not frame by frame.`);
+    },
+    async close() {
+      const [d, e] = await exited;
+      if (d !== 0) throw new StudioError('E_FFMPEG', `Decoding for ${what} failed: ${stderrTail(errs.dec) || `exit ${d}`}`, { stderr: stderrTail(errs.dec, 10) });
+      if (e !== 0) throw new StudioError('E_FFMPEG', `Encoding ${what} failed: ${stderrTail(errs.enc) || `exit ${e}`}`, { stderr: stderrTail(errs.enc, 10) });
+      await verify();
+    },
+    async kill() {
+      for (const c of [dec, enc] as ChildProcess[]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await exited;
     },
   };
 }

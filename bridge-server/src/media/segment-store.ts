@@ -271,6 +271,36 @@ export class SegmentStore {
     await this.start(s, false); // pump feeds every frame and ends the segment
   }
 
+  /** Segment `s` has not begun: nothing of it is complete, checkpointed, taken or encoding. */
+  untouched(s: number): boolean {
+    if (this.complete[s] || this.encoding.has(s)) return false;
+    const { first, count } = this.range(s);
+    for (let j = first; j < first + count; j++) if (this.ckpt.has(j) || this.accepted.has(j)) return false;
+    return true;
+  }
+
+  /**
+   * Encode an untouched segment with a sink that gets its frames elsewhere (a decoder piped into
+   * the encoder): it becomes durable like any other segment, and is awaited here.
+   */
+  async encodeWhole(s: number, open: (seg: { index: number; first: number; count: number }, target: string) => SegmentSink): Promise<void> {
+    await this.queue;
+    this.check();
+    if (!this.untouched(s)) throw new StudioError('E_INTERNAL', `Segment ${s} has already begun.`);
+    const { first, count } = this.range(s);
+    const tmp = join(this.segmentsDir, `.tmp-seg-${pad(s, 6)}-${randomBytes(4).toString('hex')}${this.o.kind === 'movie' ? this.o.ext : ''}`);
+    this.temps.add(tmp);
+    if (this.o.kind === 'files') await mkdir(tmp);
+    const sink = open({ index: s, first, count }, tmp);
+    this.live.add(sink);
+    this.encoding.add(s);
+    for (let j = first; j < first + count; j++) this.accepted.add(j);
+    await this.end({ seg: s, next: first + count, end: first + count, sink, tmp });
+    await this.finishing;
+    if (!this.complete[s]) for (let j = first; j < first + count; j++) this.accepted.delete(j);
+    this.check();
+  }
+
   /**
    * Finish a segment in the background (the next one streams meanwhile); at most one finishes at
    * a time, so at most two encoders are alive.

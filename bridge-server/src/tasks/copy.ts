@@ -33,10 +33,13 @@ export const copyTask: TaskDefinition<'copy'> = {
 async function copyFrames(ctx: TaskContext<Extract<TaskContext['request'], { task: 'copy' }>>, info: MediaInfo, range: FrameRange, channels: 3 | 4, writer: OutputWriter, started: number): Promise<TaskResult> {
   const { request, signal } = ctx;
   const total = range.out - range.in;
-  const missing = writer.missing();
-  const resumed = total - missing.length;
+  const resumed = total - writer.missing().length;
   if (resumed > 0) ctx.log.info({ resumed, total }, 'resuming copy from checkpoints');
-  let decoded = 0;
+  // whole segments of an intra-coded source go from the decoder straight to the encoder (no pixels
+  // through this process); the rest (or everything, for long-GOP sources) frame by frame below
+  const piped = await writer.passThrough({ channels, onSegment: (n) => ctx.progress({ phase: 'copy', done: resumed + n, total }) });
+  const missing = writer.missing();
+  let decoded = piped;
   const sourceHashes: { first?: string; last?: string } = {};
   const hash = (f: RawFrame) => hashSamplesBE(f.width, f.height, f.channels, f.data);
   // Frames pass through untouched, so they stay raw 16-bit (big-endian, PNG order) end to end.

@@ -8,6 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { renderSampleScene } from '../../src/media/index.js';
 import { bin, cli, lastLine } from './helpers.js';
 
+// Segments of 8 frames (the output writer's default is 48): these clips are short, and a kill must
+// land between segments. The bridge children inherit it.
+process.env.SYNTHETIC_STUDIO_SEGMENT_FRAMES = '8';
+
 /** Output frames made durable: per-frame checkpoints plus the files of complete sequence segments (the writer's work-folder layout). */
 function durableFrames(workDir: string): number {
   const ls = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d) : []);

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addFramesToTimecode, parseJobRequest, type FloatFrame } from '@synthetic-studio/shared';
-import { createOutputWriter, probeMedia, readFrames, resolveFfmpeg, resolveRange, type MediaInfo, type OutputWriter } from '../../src/media/index.js';
+import { createOutputWriter, probeMedia, readFrames, readRawFrames, resolveFfmpeg, resolveRange, type MediaInfo, type OutputWriter } from '../../src/media/index.js';
 import { runTool } from '../../src/media/process.js';
 import { readExrHeader } from '../../src/media/exr-header.js';
 import { unpackExrTimecode } from '../../src/media/exr-timecode.js';
@@ -201,4 +201,46 @@ test('EXR sequences come from the built-in writer (any ffmpeg): numbered by sour
   let err = 0;
   for (let i = 0; i < want.data.length; i++) err = Math.max(err, Math.abs(got[i] / 65535 - want.data[i]));
   assert.ok(err < 1e-3, `max error ${err}`);
+});
+
+test('pass-through (decoder piped into each segment encoder) gives the same bytes as frames written one by one, also mixed with them', async () => {
+  await ready;
+  const range = resolveRange(info, 1, 1 + N);
+  for (const format of ['prores', 'png16']) {
+    const open = (name: string) => createOutputWriter({ workDir: join(dir, `w-pt-${format}-${name}`), request: request(format, join(dir, `o-pt-${format}-${name}`)), info, range });
+    const viaNode = await open('node');
+    for await (const f of readRawFrames(src, { info, in: range.in, out: range.out, byteOrder: 'be' })) await viaNode.writeRaw(f.index, f.data);
+    const [a] = await viaNode.finalize(done);
+
+    const piped = await open('piped');
+    assert.equal(await piped.passThrough({ channels: 3 }), N);
+    assert.deepEqual(piped.missing(), []);
+    const [b] = await piped.finalize(done);
+
+    // a job that wrote two frames itself, then piped the untouched segments, then wrote the rest
+    const mixed = await open('mixed');
+    const first = readRawFrames(src, { info, in: range.in, out: range.in + 2, byteOrder: 'be' });
+    for await (const f of first) await mixed.writeRaw(f.index, f.data);
+    const seen: number[] = [];
+    assert.equal(await mixed.passThrough({ channels: 3, onSegment: (n) => seen.push(n) }), N - 4, 'segments 1 and 2 piped, segment 0 had begun');
+    assert.deepEqual(seen, [4, N - 4]);
+    for await (const f of readRawFrames(src, { info, in: range.in + 2, out: range.in + 4, byteOrder: 'be' })) await mixed.writeRaw(f.index, f.data);
+    const [c] = await mixed.finalize(done);
+
+    const sidecars = await Promise.all([a, b, c].map(async (o) => JSON.parse(await readFile(o.sidecar!, 'utf8')).output.frameHashes));
+    assert.deepEqual(sidecars[1], sidecars[0], `${format}: same first/last frame hashes`);
+    assert.deepEqual(sidecars[2], sidecars[0]);
+    if (format === 'prores') {
+      const bytes = await readFile(a.path);
+      assert.ok((await readFile(b.path)).equals(bytes), 'piped movie identical');
+      assert.ok((await readFile(c.path)).equals(bytes), 'mixed movie identical');
+    } else {
+      const names = (await readdir(a.path)).sort();
+      assert.equal(names.length, N);
+      for (const o of [b, c]) {
+        const other = (await readdir(o.path)).sort();
+        for (let i = 0; i < N; i++) assert.ok((await readFile(join(o.path, other[i]))).equals(await readFile(join(a.path, names[i]))), `${format} ${other[i]}`);
+      }
+    }
+  }
 });
