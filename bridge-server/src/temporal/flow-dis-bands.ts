@@ -57,7 +57,7 @@ export interface DisLevelState {
   Hxx: Float32Array; Hxy: Float32Array; Hyy: Float32Array; mgx: Float32Array; mgy: Float32Array;
   /** Patch displacements: initial (flow at the patch centre) and searched. */
   S0x: Float32Array; S0y: Float32Array; Sx: Float32Array; Sy: Float32Array; ok: Uint8Array; cntK: Float32Array;
-  /** Linearised data terms, 8 per pixel (see fixedPointBand), and whether the pixel has a data term. */
+  /** Linearised data terms, 8 per pixel (see dataTermsBand), and whether the pixel has a data term. */
   T: Float32Array;
   inside: Uint8Array;
   /** Flow increments (du, dv interleaved), double-buffered across fixed-point iterations. */
