@@ -25,7 +25,8 @@
  *   fitMaskToSource(mask, info, name): FloatFrame             scale only when the aspect matches, else E_MASK_SIZE
  *   readPngIndices(bytes) / decodePng(bytes) / encodePng(samples, w, h, channels, 8|16)
  *   createOutputWriter(opts: OutputWriterOptions): Promise<OutputWriter>
- *       OutputWriter: firstFrame, frameCount, has(i), missing(), write(i, FloatFrame), writeRaw(i, bigEndian16), finalize(Provenance): Promise<JobOutput[]>, abort({ purge? })
+ *       OutputWriter: firstFrame, frameCount, has(i), missing(), write(i, FloatFrame), writeRaw(i, bigEndian16), passThrough({ channels, onSegment? }): Promise<number>,
+ *                     finalize(Provenance): Promise<JobOutput[]>, abort({ purge? })
  *       formats: prores (422 HQ 10-bit; 4444 with alpha), prores4444, png16, tiff16 (numbered by source frame), exr (built-in OpenEXR writer, any ffmpeg), h264 (.mp4 preview)
  *       checkpoints: encoded segments of the output format in <workDir>/segments (fixed 48-frame boundaries, fewer above 1080p;
  *       SYNTHETIC_STUDIO_SEGMENT_FRAMES), out-of-order/small/slow frames also as per-frame PNGs in <workDir>/frames; movies = the
