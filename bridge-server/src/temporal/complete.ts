@@ -199,6 +199,8 @@ export interface CompletionOptions {
   seed?: number;
   /** Flow completion inside the holes (see completeWindow). */
   flowFill?: FlowFillMode;
+  /** Compute flows only around the holes (CompletionBuffer). Default true. */
+  cropFlows?: boolean;
   onProgress?(p: { phase: 'flow' | 'complete'; done: number; total: number }): void;
 }
 
@@ -232,7 +234,7 @@ export async function completeVideo(
   const dil = opts.dilate ?? 4;
   const maxSide = opts.flow?.maxSide ?? 960;
   const ws = workingSize(first.width, first.height, maxSide);
-  const buf = new CompletionBuffer({ length: N, flow: opts.flow, pool: opts.pool, signal: opts.signal, onProgress: opts.onProgress });
+  const buf = new CompletionBuffer({ length: N, flow: opts.flow, pool: opts.pool, signal: opts.signal, onProgress: opts.onProgress, cropFlows: opts.cropFlows });
   const { holes, fwd, bwd, outputs } = buf;
   const lookahead = new Map<number, FloatFrame>();
   const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0, windowJoins: [] };

@@ -41,6 +41,60 @@ export interface CompletionBufferOptions {
   pool?: FlowPool | null;
   signal?: AbortSignal;
   onProgress?(p: { phase: 'flow'; done: number; total: number }): void;
+  /** Compute each neighbour flow only on the neighbourhood of the two holes. Default true. */
+  cropFlows?: boolean;
+}
+
+/** A rectangle of the working-size grid. */
+export interface CropBox { x0: number; y0: number; width: number; height: number }
+
+/**
+ * The part of the working grid whose flow completion can read for a pair of frames: the holes'
+ * bounding box grown by a margin (a sixth of the long side, at least 48 px) that covers the ring,
+ * the flow-grid margin and a hop out of the hole, with enough context around it for the coarse
+ * pyramid levels to lock onto the camera motion. Null = the whole frame (no hole in either frame,
+ * or the box would cover most of it anyway).
+ */
+export function flowCropBox(holeA: Uint8Array | null, holeB: Uint8Array | null, w: number, h: number): CropBox | null {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (const m of [holeA, holeB]) {
+    if (!m) continue;
+    for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) if (m[i]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+  }
+  if (x1 < 0) return null;
+  const margin = Math.max(48, Math.round(Math.max(w, h) / 6));
+  x0 = Math.max(0, x0 - margin); y0 = Math.max(0, y0 - margin); x1 = Math.min(w - 1, x1 + margin); y1 = Math.min(h - 1, y1 + margin);
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  if (bw * bh > 0.6 * w * h) return null;
+  return { x0, y0, width: bw, height: bh };
+}
+
+function cropPlane(p: Plane, box: CropBox | null): Plane {
+  if (!box) return p;
+  const out = new Float32Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) out.set(p.data.subarray((y + box.y0) * p.width + box.x0, (y + box.y0) * p.width + box.x0 + box.width), y * box.width);
+  return { width: box.width, height: box.height, data: out };
+}
+
+function cropHole(m: Uint8Array | null, w: number, box: CropBox | null): Uint8Array | null {
+  if (!m || !box) return m;
+  const out = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) out.set(m.subarray((y + box.y0) * w + box.x0, (y + box.y0) * w + box.x0 + box.width), y * box.width);
+  return out;
+}
+
+/** A cropped flow back on the whole grid; outside the box, the nearest box pixel's vector. */
+function uncropFlow(f: FlowField, box: CropBox | null, w: number, h: number): FlowField {
+  if (!box) return f;
+  const u = new Float32Array(w * h), v = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const cy = Math.min(box.height - 1, Math.max(0, y - box.y0));
+    for (let x = 0; x < w; x++) {
+      const cx = Math.min(box.width - 1, Math.max(0, x - box.x0)), j = cy * box.width + cx;
+      u[y * w + x] = f.u[j]; v[y * w + x] = f.v[j];
+    }
+  }
+  return { width: w, height: h, u, v };
 }
 
 /**
@@ -83,14 +137,23 @@ export class CompletionBuffer {
     const { pool, flow, signal } = this.opts;
     const N = this.opts.length;
     const jobs: { i: number; job: FlowJob; dir: 'f' | 'b' }[] = [];
+    const boxes = new Map<number, CropBox | null>();
     for (let i = s; i < e - 1; i++) {
       const A = this.greys.get(i)!, B = this.greys.get(i + 1)!;
-      if (!this.fwd.has(i)) jobs.push({ i, job: { a: A.grey, b: B.grey, holeA: A.hole, holeB: B.hole }, dir: 'f' });
-      if (!this.bwd.has(i)) jobs.push({ i, job: { a: B.grey, b: A.grey, holeA: B.hole, holeB: A.hole }, dir: 'b' });
+      if (this.fwd.has(i) && this.bwd.has(i)) continue;
+      // flow is only read around the holes: compute it on their neighbourhood (see flowCropBox)
+      const box = this.opts.cropFlows === false ? null : flowCropBox(A.hole, B.hole, A.grey.width, A.grey.height);
+      boxes.set(i, box);
+      const a = cropPlane(A.grey, box), b = cropPlane(B.grey, box), ha = cropHole(A.hole, A.grey.width, box), hb = cropHole(B.hole, B.grey.width, box);
+      if (!this.fwd.has(i)) jobs.push({ i, job: { a, b, holeA: ha, holeB: hb }, dir: 'f' });
+      if (!this.bwd.has(i)) jobs.push({ i, job: { a: b, b: a, holeA: hb, holeB: ha }, dir: 'b' });
     }
     checkAbort(signal);
     const results = pool ? await pool.flows(jobs.map((j) => j.job), flow) : jobs.map((j) => flowBetween(j.job.a, j.job.b, flow, j.job.holeA, j.job.holeB));
-    jobs.forEach((j, k) => (j.dir === 'f' ? this.fwd : this.bwd).set(j.i, results[k]));
+    jobs.forEach((j, k) => {
+      const g = this.greys.get(j.i)!.grey;
+      (j.dir === 'f' ? this.fwd : this.bwd).set(j.i, uncropFlow(results[k], boxes.get(j.i) ?? null, g.width, g.height));
+    });
     this.flowsDone += jobs.length;
     this.opts.onProgress?.({ phase: 'flow', done: Math.min(this.flowsDone, 2 * (N - 1)), total: 2 * Math.max(0, N - 1) });
     checkAbort(signal);

@@ -26,8 +26,12 @@ export function holeOnFlowGrid(hole: Mask, width: number, height: number, margin
  */
 export function completeFlow(f: FlowField, holeOnGrid: Mask, mode: FlowFillMode = 'harmonic'): FlowField {
   const u = new Float32Array(f.u), v = new Float32Array(f.v);
-  fillHarmonic([u, v], f.width, f.height, holeOnGrid.data);
   const out = { width: f.width, height: f.height, u, v };
-  if (mode === 'motion') fillFlowByMotion(out, holeOnGrid);
+  if (mode === 'motion') {
+    // large holes are refilled motion-aware: the harmonic fill only has to do the small ones
+    const rest = { width: f.width, height: f.height, data: new Uint8Array(holeOnGrid.data) };
+    for (const comp of fillFlowByMotion(out, holeOnGrid)) for (const p of comp) rest.data[p] = 0;
+    fillHarmonic([u, v], f.width, f.height, rest.data);
+  } else fillHarmonic([u, v], f.width, f.height, holeOnGrid.data);
   return out;
 }

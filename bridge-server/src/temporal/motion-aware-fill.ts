@@ -105,7 +105,7 @@ function fitRobust(xs: Float64Array, ys: Float64Array, us: Float64Array, vs: Flo
  * fill. `unknown` is the full unknown mask (other holes are not used as ring). u and v are edited
  * in place; pixels outside `comp` are not written.
  */
-export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h: number, unknown: Uint8Array, comp: Int32Array): void {
+export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h: number, unknown: Uint8Array, comp: Int32Array): boolean {
   // bounding box of the hole grown by the ring
   let x0 = w, y0 = h, x1 = -1, y1 = -1;
   for (const p of comp) { const x = p % w, y = (p - x) / w; if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
@@ -130,7 +130,7 @@ export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h:
       dist[j] = d + 1; queue[qn++] = j; ring.push(j);
     }
   }
-  if (ring.length < MIN_RING) return;
+  if (ring.length < MIN_RING) return false;
   // at most ~3000 ring samples for the fit (a 1080p hole has many more; the motion needs few)
   const stride = Math.max(1, Math.floor(ring.length / 3000));
   if (stride > 1) { let j = 0; for (let k = 0; k < ring.length; k += stride) ring[j++] = ring[k]; ring.length = j; }
@@ -144,7 +144,7 @@ export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h:
   }
   const all = Int32Array.from({ length: n }, (_, k) => k);
   const first = fitRobust(xs, ys, us, vs, all);
-  if (!first) return;
+  if (!first) return false;
   const models: { m: Affine; scale: number }[] = [first];
   const tol = (s: number) => Math.max(0.75, 2.5 * s);
   const resid = (m: Affine, k: number) => Math.hypot(us[k] - evalU(m, xs[k], ys[k]), vs[k] - evalV(m, xs[k], ys[k]));
@@ -199,6 +199,7 @@ export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h:
     u[g] = evalU(m, nx, ny) + ru[i];
     v[g] = evalV(m, nx, ny) + rv[i];
   }
+  return true;
 }
 
 /** 4-connected components of a mask with at least `minArea` pixels, as index lists. */
@@ -223,7 +224,10 @@ export function largeComponents(m: Mask, minArea: number): Int32Array[] {
   return out;
 }
 
-/** Flow-field convenience: motion-aware fill of every large hole of `unknown` (after a harmonic fill of all of it). */
-export function fillFlowByMotion(f: FlowField, unknown: Mask, minArea = 64): void {
-  for (const comp of largeComponents(unknown, minArea)) fillHoleByMotion(f.u, f.v, f.width, f.height, unknown.data, comp);
+/**
+ * Motion-aware fill of every large hole of `unknown` in place; returns the holes it filled (the
+ * caller fills the rest, e.g. harmonically). The ring around a hole must be known flow.
+ */
+export function fillFlowByMotion(f: FlowField, unknown: Mask, minArea = 64): Int32Array[] {
+  return largeComponents(unknown, minArea).filter((comp) => fillHoleByMotion(f.u, f.v, f.width, f.height, unknown.data, comp));
 }

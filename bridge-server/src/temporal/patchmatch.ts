@@ -124,6 +124,9 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
       const d = patchDist(px, py, sx, sy, dist[p]);
       if (d < dist[p]) { dist[p] = d; nX[p] = sx; nY[p] = sy; }
     };
+    // detail levels: the NNF comes from the coarser level; only a local search refines it
+    const detail = li < levels.length - 1 && w * h > (opts.detailLevelPixels ?? DETAIL_LEVEL_PIXELS);
+    const maxRad = detail ? 8 : Math.max(w, h);
     const search = (iter: number): void => {
       const fwd = iter % 2 === 0;
       const n = tgt.length;
@@ -134,7 +137,7 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
         const q1 = p + s, q2 = p + s * w;
         if (px + s >= 0 && px + s < w && isTgt[q1]) tryCand(p, px, py, nX[q1] - s, nY[q1]);
         if (py + s >= 0 && py + s < h && isTgt[q2]) tryCand(p, px, py, nX[q2], nY[q2] - s);
-        let rad = Math.max(w, h);
+        let rad = maxRad;
         while (rad >= 1) {
           const sx = Math.round(nX[p] + (rand() * 2 - 1) * rad), sy = Math.round(nY[p] + (rand() * 2 - 1) * rad);
           tryCand(p, px, py, sx, sy);
@@ -163,9 +166,10 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
       for (let q = 0; q < w * h; q++) if (hd[q] && wsum[q] > 0) for (let k = 0; k < c; k++) img[q * c + k] = acc[q * c + k] / wsum[q];
     };
     // Levels larger than the working resolution (1080p and up) only refine detail: the structure
-    // is settled on the coarser levels, so one EM iteration there (most of the cost) suffices.
-    const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : w * h > (opts.detailLevelPixels ?? DETAIL_LEVEL_PIXELS) ? 1 : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
-    const si = opts.searchIterations ?? 3;
+    // is settled on the coarser levels, so one EM iteration with one local search pass there (most
+    // of the cost otherwise) suffices.
+    const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : detail ? 1 : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
+    const si = detail ? 1 : (opts.searchIterations ?? 3);
     if (nnfX) vote();
     for (let e = 0; e < em; e++) {
       for (let it = 0; it < si; it++) search(it);
