@@ -40,20 +40,29 @@ export function fillHarmonic(channels: Float32Array[], w: number, h: number, unk
   const idx = new Int32Array(n);
   for (let i = 0, k = 0; i < unknown.length; i++) if (unknown[i]) idx[k++] = i;
   const omega = 1.7;
+  // which neighbours exist, per unknown pixel, worked out once instead of every sweep
+  const nb = new Uint8Array(n), cnt = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const i = idx[t], x = i % w, y = (i - x) / w;
+    const bits = (x > 0 ? 1 : 0) | (x < w - 1 ? 2 : 0) | (y > 0 ? 4 : 0) | (y < h - 1 ? 8 : 0);
+    nb[t] = bits;
+    cnt[t] = (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1);
+  }
+  const nc = channels.length;
   for (let s = 0; s < sweeps; s++) {
     for (let t = 0; t < n; t++) {
-      const i = idx[t];
-      const x = i % w, y = (i - x) / w;
-      const l = x > 0, r = x < w - 1, u = y > 0, d = y < h - 1;
-      const cntN = (l ? 1 : 0) + (r ? 1 : 0) + (u ? 1 : 0) + (d ? 1 : 0);
-      for (let k = 0; k < channels.length; k++) {
+      const i = idx[t], bits = nb[t], cn = cnt[t];
+      for (let k = 0; k < nc; k++) {
         const c = channels[k];
         let sum = 0;
-        if (l) sum += c[i - 1];
-        if (r) sum += c[i + 1];
-        if (u) sum += c[i - w];
-        if (d) sum += c[i + w];
-        c[i] = (1 - omega) * c[i] + omega * (sum / cntN);
+        if (bits === 15) sum = c[i - 1] + c[i + 1] + c[i - w] + c[i + w];
+        else {
+          if (bits & 1) sum += c[i - 1];
+          if (bits & 2) sum += c[i + 1];
+          if (bits & 4) sum += c[i - w];
+          if (bits & 8) sum += c[i + w];
+        }
+        c[i] = (1 - omega) * c[i] + omega * (sum / cn);
       }
     }
   }
