@@ -199,8 +199,8 @@ export interface CompletionOptions {
   seed?: number;
   /** Flow completion inside the holes (see completeWindow). */
   flowFill?: FlowFillMode;
-  /** Compute flows only around the holes (CompletionBuffer). Default true. */
-  cropFlows?: boolean;
+  /** Compute flows only around the holes (see CompletionBufferOptions). Default 'auto'. */
+  cropFlows?: 'auto' | 'always' | 'never';
   onProgress?(p: { phase: 'flow' | 'complete'; done: number; total: number }): void;
 }
 

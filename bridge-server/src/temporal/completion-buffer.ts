@@ -41,8 +41,12 @@ export interface CompletionBufferOptions {
   pool?: FlowPool | null;
   signal?: AbortSignal;
   onProgress?(p: { phase: 'flow'; done: number; total: number }): void;
-  /** Compute each neighbour flow only on the neighbourhood of the two holes. Default true. */
-  cropFlows?: boolean;
+  /**
+   * Compute each neighbour flow only on the neighbourhood of the two holes: 'auto' (default) on
+   * working grids above 640×360, where the flow is the cost that matters (small grids keep the
+   * whole frame's context: measured on the 320×180 sample scene, cropping cost 0.25 dB in the mask).
+   */
+  cropFlows?: 'auto' | 'always' | 'never';
 }
 
 /** A rectangle of the working-size grid. */
@@ -142,7 +146,8 @@ export class CompletionBuffer {
       const A = this.greys.get(i)!, B = this.greys.get(i + 1)!;
       if (this.fwd.has(i) && this.bwd.has(i)) continue;
       // flow is only read around the holes: compute it on their neighbourhood (see flowCropBox)
-      const box = this.opts.cropFlows === false ? null : flowCropBox(A.hole, B.hole, A.grey.width, A.grey.height);
+      const crop = this.opts.cropFlows ?? 'auto';
+      const box = crop === 'never' || (crop === 'auto' && A.grey.width * A.grey.height <= 640 * 360) ? null : flowCropBox(A.hole, B.hole, A.grey.width, A.grey.height);
       boxes.set(i, box);
       const a = cropPlane(A.grey, box), b = cropPlane(B.grey, box), ha = cropHole(A.hole, A.grey.width, box), hb = cropHole(B.hole, B.grey.width, box);
       if (!this.fwd.has(i)) jobs.push({ i, job: { a, b, holeA: ha, holeB: hb }, dir: 'f' });
