@@ -236,6 +236,8 @@ test('browser panel end to end', { skip: fs.existsSync(CHROMIUM) ? false : `${CH
         assert.equal(await page.locator('[data-key=extend-strength]').inputValue(), '0.35');
         await page.selectOption('[data-key=extend-mode]', 'spatial');
         await page.waitForSelector('[data-key=extend-aspect]');
+        // spatial mode has its own strength: the border is generated, not refined
+        assert.equal(await page.locator('[data-key=extend-outpaint-strength]').inputValue(), '1');
         await shot(page, 'extend');
       }
       await page.click('[data-key=tab-relight]');

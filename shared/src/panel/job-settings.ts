@@ -21,7 +21,10 @@ export interface JobSettings {
     direction: 'after' | 'before';
     aspect: string;
     anchor: 'center' | 'left' | 'right' | 'top' | 'bottom' | 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+    /** Diffusion refinement of new frames (temporal mode): low, so detail is kept, not re-invented. */
     strength: number;
+    /** Diffusion strength of the new border (spatial mode): 1 generates it from noise, like inpaint. */
+    outpaintStrength: number;
     keyframeSpacing: number;
   };
   relight: {
@@ -44,7 +47,7 @@ export function defaultSettings(seed = 1234): JobSettings {
     placeAbove: true,
     format: 'prores',
     inpaint: { strength: 1, keyframeSpacing: 12, feather: 2, dilate: 4 },
-    extend: { mode: 'temporal', frames: 24, direction: 'after', aspect: '2.39:1', anchor: 'center', strength: 0.35, keyframeSpacing: 12 },
+    extend: { mode: 'temporal', frames: 24, direction: 'after', aspect: '2.39:1', anchor: 'center', strength: 0.35, outpaintStrength: 1, keyframeSpacing: 12 },
     relight: { rig: defaultRig(), background: 'relight', strength: 1, keyframeSpacing: 12, autoMatte: false },
   };
 }
@@ -137,7 +140,7 @@ export function buildJobRequest({ task, settings, selection, host, mask, seed }:
       const e = settings.extend;
       const params = e.mode === 'temporal'
         ? { mode: e.mode, frames: e.frames, direction: e.direction, strength: e.strength, keyframeSpacing: e.keyframeSpacing }
-        : { mode: e.mode, aspect: e.aspect, anchor: e.anchor, strength: e.strength, keyframeSpacing: e.keyframeSpacing };
+        : { mode: e.mode, aspect: e.aspect, anchor: e.anchor, strength: e.outpaintStrength, keyframeSpacing: e.keyframeSpacing };
       input = { task, ...base, params };
       break;
     }

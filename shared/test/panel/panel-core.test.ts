@@ -390,6 +390,8 @@ test('extend and relight requests carry their key settings', async () => {
   assert.equal(t!.task, 'extend');
   assert.deepEqual(t!.task === 'extend' && [t!.params.mode, t!.params.frames, t!.params.direction, t!.mask], ['temporal', 12, 'before', undefined]);
   assert.deepEqual(sp!.task === 'extend' && [sp!.params.mode, sp!.params.aspect, sp!.params.anchor, sp!.params.frames], ['spatial', '2.39:1', 'top', undefined]);
+  // each mode sends its own strength: a low refinement for new frames, full generation for a new border
+  assert.deepEqual([t!.task === 'extend' && t!.params.strength, sp!.task === 'extend' && sp!.params.strength], [0.35, 1]);
   assert.equal(rl!.task === 'relight' && rl!.params.light, 'preset:overcast');
   assert.equal(rp!.task === 'relight' && rp!.params.light, undefined, 'a lighting prompt replaces the rig');
   assert.equal(rp!.prompt, 'warm light from the left');

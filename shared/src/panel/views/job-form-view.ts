@@ -101,7 +101,9 @@ export function settingsView(panel: Panel, s: PanelState): HTMLElement {
             field('Aspect', select('extend-aspect', p.aspect, ['16:9', '1.85:1', '2.39:1', '4:3', '1:1', '4:5', '9:16'].map((a) => ({ value: a, label: a })), 'Target aspect', (v) => panel.updateTaskSettings('extend', { aspect: v }))),
             field('Anchor', select('extend-anchor', p.anchor, (['center', 'left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] as const).map((a) => ({ value: a, label: a })), 'Anchor', (v) => panel.updateTaskSettings('extend', { anchor: v }))),
           ]),
-      field(`Strength ${p.strength.toFixed(2)}`, rangeInput('extend-strength', p.strength, { min: 0, max: 1, step: 0.05, label: 'Strength' }, (v) => panel.updateTaskSettings('extend', { strength: v }))),
+      p.mode === 'temporal'
+        ? field(`Strength ${p.strength.toFixed(2)}`, rangeInput('extend-strength', p.strength, { min: 0.05, max: 1, step: 0.05, label: 'Refinement strength' }, (v) => panel.updateTaskSettings('extend', { strength: v })))
+        : field(`Strength ${p.outpaintStrength.toFixed(2)}`, rangeInput('extend-outpaint-strength', p.outpaintStrength, { min: 0.05, max: 1, step: 0.05, label: 'Outpaint strength' }, (v) => panel.updateTaskSettings('extend', { outpaintStrength: v }))),
       field('Keyframe spacing', numberInput('extend-kf', p.keyframeSpacing, { min: 1, max: 1000, label: 'Keyframe spacing in frames' }, (v) => panel.updateTaskSettings('extend', { keyframeSpacing: v }))),
     ));
   } else if (task === 'relight') {
