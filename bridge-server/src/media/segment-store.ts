@@ -186,7 +186,10 @@ export class SegmentStore {
 
   /** Take one frame (big-endian 16-bit samples, handed over). A frame already held is ignored: the first write wins. */
   put(slot: number, be: Uint8Array): Promise<void> {
-    const p = this.queue.then(() => this.putNow(slot, be));
+    // a cancel kills the encoders: report the cancel, not the broken pipe it causes
+    const p = this.queue.then(() => this.putNow(slot, be)).catch((e: unknown) => {
+      throw this.o.signal?.aborted ? new StudioError('E_CANCELLED') : e;
+    });
     this.queue = p.catch(() => undefined);
     return p;
   }

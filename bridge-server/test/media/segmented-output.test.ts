@@ -244,3 +244,20 @@ test('pass-through (decoder piped into each segment encoder) gives the same byte
     }
   }
 });
+
+test('cancel while a segment streams: E_CANCELLED, the encoder stopped, no temp segment, nothing in the destination', async () => {
+  await ready;
+  const ac = new AbortController();
+  const work = join(dir, 'w-cancel');
+  const w = await createOutputWriter({ workDir: work, request: request('prores', join(dir, 'o-cancel')), info, range: resolveRange(info, 1, 1 + N), signal: ac.signal });
+  for (const k of [0, 1, 2, 3, 4]) await w.write(1 + k, frameOf(k)); // segment 0 complete, segment 1 streaming
+  await until(() => existsSync(join(work, 'segments', 'seg-000000.mov')));
+  ac.abort();
+  await assert.rejects(w.write(6, frameOf(5)), (e: { code?: string }) => e.code === 'E_CANCELLED');
+  await w.abort();
+  assert.deepEqual((await readdir(join(work, 'segments'))).filter((f) => f.startsWith('.tmp')), []);
+  assert.equal(existsSync(join(dir, 'o-cancel')), false);
+  const again = await createOutputWriter({ workDir: work, request: request('prores', join(dir, 'o-cancel')), info, range: resolveRange(info, 1, 1 + N) });
+  assert.deepEqual(again.missing(), inOrder.slice(4).map((k) => 1 + k), 'the complete segment survives the cancel');
+  await again.abort({ purge: true });
+});
