@@ -4,13 +4,13 @@ import { StudioError, type FloatFrame, type RequestOf, type SchedulerNameParam }
 import { boxBlur, deriveSeed, flowToLatent, fuseLatents, generateKeyframe, integralNoiseWarp, planKeyframe, SeededRandom, warpLatents } from '../diffusion/index.js';
 import { writeFileAtomic } from '../media/index.js';
 import {
-  computeFlowPair, dilateMask, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, toCanvas, warpBilinear, type FlowField, type Mask,
+  computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, warpBilinear, type FlowField, type Mask,
 } from '../temporal/index.js';
 import { completeWithDiffusion } from './diffusion-completion.js';
 import { KeyframeGenerator } from './diffusion-keyframes.js';
 import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
 import { openSpatialExtension, openTemporalExtension } from './extend-plan.js';
-import { FeatheredFill } from './feathered-fill.js';
+import { outpaintCanvas } from './outpaint-canvas.js';
 import { executedSteps, MODEL_RESOLUTION, validateDiffusionSchedule } from './inpaint-diffusion.js';
 import { abortOutputOnError, checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskResult } from './task.js';
@@ -280,36 +280,21 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
     if (writer.missing().length > 0) {
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
       const source = hashedRangeFrames(reader, range, sourceHashes);
-      // the new border grown `dilate` px into the picture, plus the `feather` band over which the
-      // fill is blended into the source (FeatheredFill, like inpaint); beyond it the source is bit-exact
-      const feathered = new FeatheredFill(p.feather);
-      let grown: Mask | null = null;
-      const canvas = new Map<number, { frame: FloatFrame; hole: Mask }>();
-      const onCanvas = async (i: number) => {
-        let c = canvas.get(i);
-        if (!c) {
-          const placed = toCanvas(await source(i), placement);
-          grown ??= p.dilate > 0 ? dilateMask(placed.hole, p.dilate) : placed.hole;
-          c = { frame: placed.frame, hole: grown };
-          canvas.clear();
-          canvas.set(i, c);
-        }
-        return c;
-      };
+      const canvas = outpaintCanvas(source, placement, p.dilate, p.feather);
       const save = checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total);
       try {
         const summary = await completeWithDiffusion(
           {
             length: total,
-            frame: async (i) => feathered.source(i, (await onCanvas(i)).frame),
-            hole: async (i) => feathered.hole(i, (await onCanvas(i)).hole),
+            frame: canvas.frame,
+            hole: canvas.hole,
           },
           {
             keyframe: (i, image, residual) => keys.generate(range.in + i, image, residual),
             pool: sharedFlowPool(), signal, seed,
             onProgress: (q) => ctx.progress({ phase: q.phase === 'flow' ? 'flow' : 'extend', done: q.done, total: q.total }),
           },
-          async (i, frame) => save(i, feathered.paste(i, frame)),
+          async (i, frame) => save(i, canvas.paste(i, frame)),
         );
         metrics.unseenPixels = summary.unseenPixels;
         metrics.residualPixels = summary.residualPixels;

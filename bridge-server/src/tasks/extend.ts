@@ -1,7 +1,8 @@
 import { StudioError, type FloatFrame, type RequestOf } from '@synthetic-studio/shared';
-import { extrapolateVideo, outpaintVideo, seamChange, sharedFlowPool } from '../temporal/index.js';
+import { completeVideo, extrapolateVideo, seamChange, sharedFlowPool } from '../temporal/index.js';
 import { runExtendDiffusion, validateExtendDiffusion } from './extend-diffusion.js';
 import { openSpatialExtension, openTemporalExtension } from './extend-plan.js';
+import { outpaintCanvas } from './outpaint-canvas.js';
 import { abortOutputOnError, checkpointFrames, finishOutput } from './job-output.js';
 import type { TaskContext, TaskDefinition, TaskResult } from './task.js';
 import { hashedRangeFrames, SequentialFrames, type SourceHashes } from './temporal-io.js';
@@ -17,7 +18,8 @@ type Ctx = TaskContext<ExtendRequest>;
  *   result is its own clip with continuing timecode, to butt against the source. The seam change
  *   (quality.md) is reported in the metrics.
  * - spatial: the range on a larger canvas (aspect or size, anchored); the new border is completed
- *   from what other frames saw, patch synthesis for the rest; source pixels stay bit-exact.
+ *   from what other frames saw, patch synthesis for the rest, grown `dilate` px into the picture and
+ *   blended over `feather` px (outpaintCanvas); beyond that the source pixels stay bit-exact.
  */
 export const extendTask: TaskDefinition<'extend'> = {
   name: 'extend',
@@ -80,12 +82,16 @@ async function runSpatial(ctx: Ctx): Promise<TaskResult> {
     if (writer.missing().length > 0) {
       const reader = new SequentialFrames(info.path, info, range.in, range.out, signal);
       try {
-        const summary = await outpaintVideo({ length: total, frame: hashedRangeFrames(reader, range, sourceHashes) }, placement, {
+        const canvas = outpaintCanvas(hashedRangeFrames(reader, range, sourceHashes), placement, request.params.dilate, request.params.feather);
+        const save = checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total);
+        // the hole is already grown by the user's dilate (outpaintCanvas), so completeVideo adds none
+        const summary = await completeVideo({ length: total, frame: canvas.frame, mask: canvas.hole }, {
+          dilate: 0,
           pool: sharedFlowPool(),
           signal,
           seed: request.seed ?? 1,
           onProgress: (q) => { if (q.phase === 'flow') ctx.progress({ phase: 'flow', done: q.done, total: q.total }); },
-        }, checkpointFrames(ctx, writer, (i) => range.in + i, 'extend', total));
+        }, (i, f) => save(i, canvas.paste(i, f)));
         metrics.propagatedPixels = summary.propagatedPixels;
         metrics.synthesisedKeyframes = summary.synthesisedKeyframes;
         metrics.smoothFilledPixels = summary.smoothFilledPixels;

@@ -135,21 +135,36 @@ test('extend temporal: N frames after the out point with continuing timecode and
   console.log(`extend: seam change after ${r.metrics.seamChange.toFixed(3)}, before ${before.metrics.seamChange.toFixed(3)}; first new frame vs real ${p.toFixed(2)} dB`);
 });
 
-test('extend spatial: new aspect, anchor, source pixels bit-exact', async () => {
+test('extend spatial: new aspect, anchor, source pixels bit-exact beyond dilate + feather', async () => {
   const meta = await scene;
   const clip = join(dir, 'scene', meta.clip);
-  const req: JobRequestInput = { task: 'extend', source: { path: clip, in: 0, out: 6 }, params: { mode: 'spatial', aspect: '4:3', anchor: 'top' }, output: { format: 'png16', dir: join(dir, 'out-sp') } };
-  const r = await extendTask.run(taskContext<RequestOf<'extend'>>(req, join(dir, 'ws1')));
-  const out = r.outputs[0];
-  assert.equal(out.width, W);
-  assert.equal(out.height, 72);
-  assert.equal(r.metrics.offsetY, 0);
-  const frames = await outputFrames(out.path);
   const src = await decodeAll(clip);
-  for (let k = 0; k < 6; k++) {
+  const run = async (params: Record<string, unknown>, name: string) => {
+    const req: JobRequestInput = { task: 'extend', source: { path: clip, in: 0, out: 6 }, params: { mode: 'spatial', aspect: '4:3', anchor: 'top', ...params }, output: { format: 'png16', dir: join(dir, `out-${name}`) } };
+    const r = await extendTask.run(taskContext<RequestOf<'extend'>>(req, join(dir, `ws-${name}`)));
+    const out = r.outputs[0];
+    assert.equal(out.width, W);
+    assert.equal(out.height, 72);
+    assert.equal(r.metrics.offsetY, 0);
+    return outputFrames(out.path);
+  };
+  // the new border is below the picture (anchor top): rows of the picture at least `margin` above it
+  const changedRows = (frames: Uint16Array[], k: number) => {
     const s16 = frameToUint16(src[k], 3);
-    for (let i = 0; i < W * H * 3; i++) if (frames[k][i] !== s16[i]) assert.fail(`frame ${k}: source sample ${i} changed`);
+    const rows = new Set<number>();
+    for (let i = 0; i < W * H * 3; i++) if (frames[k][i] !== s16[i]) rows.add(Math.floor(i / (W * 3)));
+    return rows;
+  };
+  const exact = await run({ dilate: 0, feather: 0 }, 'sp0');
+  for (let k = 0; k < 6; k++) assert.equal(changedRows(exact, k).size, 0, `frame ${k}: with dilate 0 and feather 0 every source pixel is kept`);
+  const soft = await run({ dilate: 2, feather: 3 }, 'sp5');
+  let blended = 0;
+  for (let k = 0; k < 6; k++) {
+    const rows = changedRows(soft, k);
+    for (const y of rows) assert.ok(y >= H - 5, `frame ${k}: row ${y} is farther than dilate + feather (5 px) from the border but changed`);
+    blended += rows.size;
   }
+  assert.ok(blended > 0, 'dilate/feather re-make and blend the rows next to the new border');
 });
 
 test('extend refusals and cancellation', async () => {
