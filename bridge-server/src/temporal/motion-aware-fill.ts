@@ -190,7 +190,7 @@ export function fillHoleByMotion(u: Float32Array, v: Float32Array, w: number, h:
     if (r > lim) { du *= lim / r; dv *= lim / r; }
     ru[i] = du; rv[i] = dv;
   }
-  fillHarmonic([ru, rv], bw, bh, unk, bn > 50_000 ? 20 : 40); // smooth, small, started from its coarse solution
+  fillHarmonic([ru, rv], bw, bh, unk, 40);
   for (let i = 0; i < bn; i++) {
     if (kind[i] !== 1) continue;
     const m = models[label[i] >= 0 ? label[i] : 0].m;
