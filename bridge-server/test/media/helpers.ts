@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJobRequest, type FloatFrame, type JobRequest, type JobRequestInput } from '@synthetic-studio/shared';
-import { decodePng, resolveFfmpeg } from '../../src/media/index.js';
+import { decodePng, readFrames, resolveFfmpeg } from '../../src/media/index.js';
 import { runTool } from '../../src/media/process.js';
-import type { TaskContext } from '../../src/tasks/task.js';
+import type { ProgressUpdate, TaskContext } from '../../src/tasks/task.js';
 
 /** A temp folder removed at process exit. */
 export function tempDir(prefix = 'ss-media-'): string {
@@ -65,16 +65,33 @@ export function psnr(a: FloatFrame, b: FloatFrame): number {
   return se === 0 ? Infinity : 10 * Math.log10(n / se);
 }
 
-/** A TaskContext for running a task directly (no job runner). */
-export function taskContext<R extends JobRequest>(request: JobRequestInput, workDir: string, signal = new AbortController().signal): TaskContext<R> {
-  const progress: { done: number; total: number }[] = [];
+/** A TaskContext for running a task directly (no job runner); `progress` receives every update. */
+export function taskContext<R extends JobRequest>(
+  request: JobRequestInput,
+  workDir: string,
+  signal = new AbortController().signal,
+  opts: { modelsDir?: string; progress?: (u: ProgressUpdate) => void } = {},
+): TaskContext<R> {
   return {
     jobId: 'test',
     request: parseJobRequest(request) as R,
     workDir,
     signal,
-    progress: (u) => progress.push({ done: u.done, total: u.total }),
+    progress: opts.progress ?? (() => undefined),
     log: { debug() {}, info() {}, warn() {}, error() {} },
-    env: { modelsDir: workDir, maxPixels: 8192 * 4320, executionProviders: ['cpu'] },
+    env: { modelsDir: opts.modelsDir ?? workDir, maxPixels: 8192 * 4320, executionProviders: ['cpu'] },
   };
+}
+
+/** Every frame of a movie as float RGB. */
+export async function decodeAll(path: string): Promise<FloatFrame[]> {
+  const out: FloatFrame[] = [];
+  for await (const { frame } of readFrames(path, { channels: 3 })) out.push(frame);
+  return out;
+}
+
+/** The 16-bit samples of every PNG of an output sequence folder, in frame order. */
+export async function sequenceSamples(seqDir: string): Promise<Uint16Array[]> {
+  const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
+  return Promise.all(files.map(async (f) => decodePng(await readFile(join(seqDir, f))).samples as Uint16Array));
 }

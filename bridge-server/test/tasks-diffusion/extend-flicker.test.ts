@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildFixtures } from '@synthetic-studio/models';
-import { parseJobRequest, type FloatFrame, type JobRequest, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
+import { type FloatFrame, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
 import { decodePng, readFrames, renderSampleScene } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { runExtendDiffusion, type TemporalRefineTuning } from '../../src/tasks/extend-diffusion.js';
-import type { TaskContext } from '../../src/tasks/task.js';
 import { computeFlowPair, warpingError, type WarpPairFlows } from '../../src/temporal/index.js';
+import { taskContext } from '../media/helpers.js';
 import { installStableDenoiser } from './stable-denoiser.js';
 
 // Temporal extend with diffusion must not flicker because of the method. With a denoiser whose
@@ -27,15 +27,6 @@ installStableDenoiser(fixtures.sd, join(modelsDir, 'sd-stable'));
 const W = 128, H = 72, SRC = 8, NEW = 6;
 const scene = renderSampleScene({ dir: join(root, 'scene'), width: W, height: H, frames: SRC, fps: { num: 25, den: 1 } });
 
-function context(request: JobRequestInput, work: string): TaskContext<RequestOf<'extend'>> {
-  const ctx: TaskContext<JobRequest> = {
-    jobId: 'test', request: parseJobRequest(request), workDir: join(root, work), signal: new AbortController().signal,
-    progress: () => undefined, log: { debug() {}, info() {}, warn() {}, error() {} },
-    env: { modelsDir, maxPixels: 8192 * 4320, executionProviders: ['cpu'] },
-  };
-  return ctx as TaskContext<RequestOf<'extend'>>;
-}
-
 async function outputFrames(seqDir: string): Promise<FloatFrame[]> {
   const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
   return Promise.all(files.map(async (f) => {
@@ -43,6 +34,8 @@ async function outputFrames(seqDir: string): Promise<FloatFrame[]> {
     return { width: png.width, height: png.height, channels: 3, data: Float32Array.from(png.samples as Uint16Array, (v) => v / 65535) } as FloatFrame;
   }));
 }
+
+const ctx = (request: JobRequestInput, work: string) => taskContext<RequestOf<'extend'>>(request, join(root, work), undefined, { modelsDir });
 
 /** Flows of consecutive frames in the form warpingError takes (F_{t→t−1} and F_{t−1→t}). */
 function flowsOf(fr: FloatFrame[]): WarpPairFlows[] {
@@ -61,9 +54,9 @@ test('extend temporal (diffusion): with a stable denoiser the refinement adds at
     task: 'extend', engine, ...(engine === 'diffusion' ? { model: 'sd-stable' } : {}), seed: 4, source: { path: clip, in: 0, out: SRC },
     params: { mode: 'temporal', frames: NEW, steps: 6 }, output: { format: 'png16', dir: join(root, `out-${work}`) },
   });
-  const classical = await outputFrames((await extendTask.run(context(request('classical', 'c'), 'c'))).outputs[0].path);
+  const classical = await outputFrames((await extendTask.run(ctx(request('classical', 'c'), 'c'))).outputs[0].path);
   const diffusion = async (work: string, tuning: Partial<TemporalRefineTuning> = {}) => {
-    const r = await runExtendDiffusion(context(request('diffusion', work), work), tuning);
+    const r = await runExtendDiffusion(ctx(request('diffusion', work), work), tuning);
     return { r, frames: await outputFrames(r.outputs[0].path) };
   };
   const src: FloatFrame[] = [];

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildFixtures } from '@synthetic-studio/models';
-import { isStudioError, parseJobRequest, type FloatFrame, type JobRequest, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
-import { decodePng, frameToUint16, readFrames, renderSampleScene } from '../../src/media/index.js';
+import { isStudioError, parseJobRequest, type RequestOf } from '@synthetic-studio/shared';
+import { frameToUint16, renderSampleScene } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
-import type { TaskContext, TaskResult } from '../../src/tasks/task.js';
+import type { TaskResult } from '../../src/tasks/task.js';
+import { decodeAll, sequenceSamples, taskContext } from '../media/helpers.js';
 
 // The diffusion extend honours its request: the user's dilate/feather shape the outpainted border
 // like inpaint's (FeatheredFill), and scheduler/steps/strength/guidance are the request's.
@@ -21,33 +22,13 @@ buildFixtures(modelsDir, { seed: 31, only: ['sd', 'sd-inpaint'] });
 const W = 96, H = 64, N = 4, CW = 128, X0 = (CW - W) / 2;
 const scene = renderSampleScene({ dir: join(root, 'scene'), width: W, height: H, frames: N, fps: { num: 25, den: 1 } });
 
-function context(request: JobRequestInput, work: string): TaskContext<RequestOf<'extend'>> {
-  const ctx: TaskContext<JobRequest> = {
-    jobId: 'test', request: parseJobRequest(request), workDir: join(root, work), signal: new AbortController().signal,
-    progress: () => undefined, log: { debug() {}, info() {}, warn() {}, error() {} },
-    env: { modelsDir, maxPixels: 8192 * 4320, executionProviders: ['cpu'] },
-  };
-  return ctx as TaskContext<RequestOf<'extend'>>;
-}
-
-async function outputFrames(seqDir: string): Promise<Uint16Array[]> {
-  const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
-  return Promise.all(files.map(async (f) => decodePng(await readFile(join(seqDir, f))).samples as Uint16Array));
-}
-
-async function decodeAll(path: string): Promise<FloatFrame[]> {
-  const out: FloatFrame[] = [];
-  for await (const { frame } of readFrames(path, { channels: 3 })) out.push(frame);
-  return out;
-}
-
 async function spatial(params: Record<string, unknown>, work: string): Promise<{ r: TaskResult; frames: Uint16Array[]; sidecar: { params: Record<string, unknown> } }> {
   const meta = await scene;
-  const r = await extendTask.run(context({
+  const r = await extendTask.run(taskContext<RequestOf<'extend'>>({
     task: 'extend', engine: 'diffusion', model: 'sd-inpaint', seed: 2, source: { path: join(root, 'scene', meta.clip), in: 0, out: N },
     params: { mode: 'spatial', size: { width: CW, height: H }, anchor: 'center', steps: 3, ...params }, output: { format: 'png16', dir: join(root, `out-${work}`) },
-  }, work));
-  return { r, frames: await outputFrames(r.outputs[0].path), sidecar: JSON.parse(await readFile(r.outputs[0].sidecar!, 'utf8')) };
+  }, join(root, work), undefined, { modelsDir }));
+  return { r, frames: await sequenceSamples(r.outputs[0].path), sidecar: JSON.parse(await readFile(r.outputs[0].sidecar!, 'utf8')) };
 }
 
 /** Distance (px) of canvas column x to the new border (0 in the border; the border is whole columns here). */
@@ -113,11 +94,11 @@ test('extend temporal (diffusion): the scheduler is the request\'s (default dpmp
   const meta = await scene;
   const clip = join(root, 'scene', meta.clip);
   const run = async (params: Record<string, unknown>, work: string) => {
-    const r = await extendTask.run(context({
+    const r = await extendTask.run(taskContext<RequestOf<'extend'>>({
       task: 'extend', engine: 'diffusion', model: 'sd', seed: 5, source: { path: clip, in: 0, out: N },
       params: { mode: 'temporal', frames: 2, steps: 6, ...params }, output: { format: 'png16', dir: join(root, `out-${work}`) },
-    }, work));
-    return { r, frames: await outputFrames(r.outputs[0].path), sidecar: JSON.parse(await readFile(r.outputs[0].sidecar!, 'utf8')) };
+    }, join(root, work), undefined, { modelsDir }));
+    return { r, frames: await sequenceSamples(r.outputs[0].path), sidecar: JSON.parse(await readFile(r.outputs[0].sidecar!, 'utf8')) };
   };
   const dflt = await run({}, 't-default');
   assert.equal(dflt.sidecar.params.scheduler, 'dpmpp-2m');

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildFixtures } from '@synthetic-studio/models';
 import { addFramesToTimecode, isStudioError, parseJobRequest, type FloatFrame, type JobRequest, type JobRequestInput, type MaskSpecInput, type RequestOf } from '@synthetic-studio/shared';
-import { decodePng, encodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
+import { encodePng, frameToUint16, loadMask, probeMedia, renderSampleScene, resolveRange } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
 import type { ProgressUpdate, TaskContext } from '../../src/tasks/task.js';
 import { dilateMask, maskFromFrame } from '../../src/temporal/index.js';
+import { decodeAll, sequenceSamples, taskContext } from '../media/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ss-jobs-diffusion-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
@@ -24,28 +24,11 @@ interface Run { ctx: TaskContext<JobRequest>; updates: ProgressUpdate[] }
 
 function context(request: JobRequestInput, work: string, signal = new AbortController().signal): Run {
   const updates: ProgressUpdate[] = [];
-  const ctx: TaskContext<JobRequest> = {
-    jobId: 'test', request: parseJobRequest(request), workDir: join(root, work), signal,
-    progress: (u) => updates.push(u),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    env: { modelsDir, maxPixels: 8192 * 4320, executionProviders: ['cpu'] },
-  };
-  return { ctx, updates };
+  return { ctx: taskContext(request, join(root, work), signal, { modelsDir, progress: (u) => updates.push(u) }), updates };
 }
 
 const runInpaint = (r: Run) => inpaintTask.run(r.ctx as TaskContext<RequestOf<'inpaint'>>);
 const runExtend = (r: Run) => extendTask.run(r.ctx as TaskContext<RequestOf<'extend'>>);
-
-async function outputFrames(seqDir: string): Promise<Uint16Array[]> {
-  const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
-  return Promise.all(files.map(async (f) => decodePng(await readFile(join(seqDir, f))).samples as Uint16Array));
-}
-
-async function decodeAll(path: string): Promise<FloatFrame[]> {
-  const out: FloatFrame[] = [];
-  for await (const { frame } of readFrames(path, { channels: 3 })) out.push(frame);
-  return out;
-}
 
 /** Samples outside `edit` (1 = may change) that differ from the source's 16-bit quantisation. */
 function changedOutside(src: FloatFrame, out: Uint16Array, edit: Uint8Array): number {
@@ -103,7 +86,7 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill f
   assert.ok(r1.metrics.unetCallsRelative <= 0.2, `UNet calls relative to per-frame generation ${r1.metrics.unetCallsRelative}`);
   // previews from the installed TAESD during the keyframe steps
   assert.ok(a.updates.some((u) => u.phase === 'keyframe' && u.preview), 'keyframe progress carries TAESD previews');
-  const frames = await outputFrames(out.path);
+  const frames = await sequenceSamples(out.path);
   assert.equal(frames.length, N);
   const src = await decodeAll(clip);
   const info = await probeMedia(clip);
@@ -124,7 +107,7 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill f
   mkdirSync(holeDir, { recursive: true });
   dist.forEach((d, k) => writeFileSync(join(holeDir, `hole_${String(k).padStart(4, '0')}.png`), encodePng(Uint8Array.from(d, (v) => (v <= FEATHER ? 255 : 0)), W, H, 1, 8)));
   const rf = await runInpaint(context({ ...req, mask: { kind: 'file', path: holeDir }, params: { dilate: 0, feather: 0, steps: 3 }, output: { format: 'png16', dir: join(root, 'out-remove-fill') } }, 'rm-fill'));
-  const fills = await outputFrames(rf.outputs[0].path);
+  const fills = await sequenceSamples(rf.outputs[0].path);
   // feather 0: nothing changes outside the (here undilated) mask
   for (let k = 0; k < N; k++) assert.equal(changedOutside(src[k], fills[k], Uint8Array.from(dist[k], (d) => (d <= FEATHER ? 1 : 0))), 0, `frame ${k}: feather 0 changed pixels outside the mask`);
   let insideDiffers = 0, outOfRange = 0, strictlyBetween = 0, bandChanged = 0;
@@ -148,7 +131,7 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill f
   assert.equal(outOfRange, 0, `${outOfRange} band samples outside [source, fill]`);
   assert.ok(strictlyBetween > 0, 'no band sample is a blend of source and fill');
   const r2 = await runInpaint(context(req, 'rm2'));
-  const frames2 = await outputFrames(r2.outputs[0].path);
+  const frames2 = await sequenceSamples(r2.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(frames2[k], frames[k], `frame ${k} differs between two runs with the same seed`);
   // cancel while frames are written; the resumed job reuses the persisted keyframe (no UNet call)
   const ac = new AbortController();
@@ -159,10 +142,10 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill f
   assert.ok(resumed.metrics.resumedFrames >= 4, `resumed ${resumed.metrics.resumedFrames}`);
   assert.equal(resumed.metrics.unetCalls, 0, 'the keyframe is read back, not diffused again');
   assert.equal(resumed.metrics.keyframesReused, r1.metrics.keyframes);
-  const framesR = await outputFrames(resumed.outputs[0].path);
+  const framesR = await sequenceSamples(resumed.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(framesR[k], frames[k], `frame ${k} differs after cancel + resume`);
   const r3 = await runInpaint(context({ ...req, seed: 8, output: { format: 'png16', dir: join(root, 'out-remove-8') } }, 'rm3'));
-  const frames3 = await outputFrames(r3.outputs[0].path);
+  const frames3 = await sequenceSamples(r3.outputs[0].path);
   assert.notDeepEqual(frames3[0], frames[0], 'another seed gives another fill');
   console.log(`inpaint remove (diffusion): ${r1.metrics.keyframes} keyframe(s), ${r1.metrics.unseenPixels} unseen px, UNet calls/frame ${r1.metrics.unetCallsPerFrame.toFixed(2)} (relative ${r1.metrics.unetCallsRelative.toFixed(3)})`);
 });
@@ -181,7 +164,7 @@ test('inpaint replace (diffusion): prompt keyframes every keyframeSpacing frames
   assert.equal(full.metrics.keyframes, 2, 'default spacing 12 on 10 frames: first and last');
   assert.equal(full.metrics.unetCalls, 2 * 4);
   assert.ok(full.metrics.unetCallsRelative <= 0.2, `relative UNet calls ${full.metrics.unetCallsRelative}`);
-  const frames = await outputFrames(out.path);
+  const frames = await sequenceSamples(out.path);
   const src = await decodeAll(clip);
   const info = await probeMedia(clip);
   const ms = await loadMask(parseJobRequest(req).mask!, { info, range: resolveRange(info), dilate: 2 }) as { get(i: number): Promise<FloatFrame> };
@@ -200,7 +183,7 @@ test('inpaint replace (diffusion): prompt keyframes every keyframeSpacing frames
   const resumed = await runInpaint(context({ ...req, output: { format: 'png16', dir: join(root, 'out-replace-2') } }, 'rp2'));
   assert.equal(resumed.metrics.keyframesReused, 1, 'the keyframe finished before the cancel is reused');
   assert.equal(resumed.metrics.unetCalls, 4, 'only the missing keyframe runs the UNet');
-  const again = await outputFrames(resumed.outputs[0].path);
+  const again = await sequenceSamples(resumed.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(again[k], frames[k], `frame ${k} differs after cancel + resume`);
 });
 
@@ -220,10 +203,10 @@ test('extend temporal (diffusion): refined new frames with continuing timecode a
   // img2img at strength 0.35 of 6 steps: 2 UNet calls per new frame
   assert.equal(r.metrics.unetCalls, 4 * 2);
   assert.equal(r.metrics.framesRefined, 4);
-  const frames = await outputFrames(out.path);
+  const frames = await sequenceSamples(out.path);
   assert.equal(frames.length, 4);
   const r2 = await runExtend(context(req, 'ex2'));
-  const frames2 = await outputFrames(r2.outputs[0].path);
+  const frames2 = await sequenceSamples(r2.outputs[0].path);
   for (let k = 0; k < 4; k++) assert.deepEqual(frames2[k], frames[k]);
   // cancelled after two new frames; the resumed job refines only the other two, same output
   const ac = new AbortController();
@@ -233,7 +216,7 @@ test('extend temporal (diffusion): refined new frames with continuing timecode a
   const resumed = await runExtend(context({ ...req, output: { format: 'png16', dir: join(root, 'out-ext-cut') } }, 'ex3'));
   assert.equal(resumed.metrics.framesRefined, 2);
   assert.equal(resumed.metrics.unetCalls, 2 * 2);
-  const frames3 = await outputFrames(resumed.outputs[0].path);
+  const frames3 = await sequenceSamples(resumed.outputs[0].path);
   for (let k = 0; k < 4; k++) assert.deepEqual(frames3[k], frames[k], `new frame ${k} differs after cancel + resume`);
   console.log(`extend temporal (diffusion): seam ${r.metrics.seamChange.toFixed(3)} (classical ${r.metrics.seamChangeClassical.toFixed(3)})`);
 });
@@ -250,7 +233,7 @@ test('extend spatial (diffusion): larger canvas, source pixels bit-exact (dilate
   assert.equal(out.width, 128);
   assert.equal(out.frames, 6);
   assert.ok(r.metrics.keyframes >= 1 && r.metrics.unetCalls === r.metrics.keyframes * 3, `keyframes ${r.metrics.keyframes}, UNet calls ${r.metrics.unetCalls}`);
-  const frames = await outputFrames(out.path);
+  const frames = await sequenceSamples(out.path);
   const src = await decodeAll(clip);
   for (let k = 0; k < 6; k++) {
     const s16 = frameToUint16(src[k], 3);

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJobRequest, type FloatFrame, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
-import { decodePng, encodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
+import { encodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
-import { taskContext, tempDir } from '../media/helpers.js';
+import { sequenceSamples, taskContext, tempDir } from '../media/helpers.js';
 
 const dir = tempDir('ss-temporal-feather-');
 const W = 96, H = 54, N = 7;
 const IN = 1, OUT = 6, DILATE = 2, FEATHER = 3;
-
-async function outputFrames(seqDir: string): Promise<Uint16Array[]> {
-  const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
-  return Promise.all(files.map(async (f) => decodePng(await readFile(join(seqDir, f))).samples as Uint16Array));
-}
 
 /** Chessboard distance of every pixel to the nearest set pixel, capped at cap (brute force, tiny frames). */
 function boxDistance(mask: Uint8Array, cap: number): Uint8Array {
@@ -51,8 +45,8 @@ test('inpaint (classical) feather: fill blended into the source over `feather` p
   dist.forEach((d, k) => writeFileSync(join(holeDir, `hole_${String(k).padStart(4, '0')}.png`), encodePng(Uint8Array.from(d, (v) => (v <= FEATHER ? 255 : 0)), W, H, 1, 8)));
   const fillReq: JobRequestInput = { ...req, mask: { kind: 'file', path: holeDir }, params: { dilate: 0, feather: 0 }, output: { format: 'png16', dir: join(dir, 'out-fill') } };
 
-  const outs = await outputFrames((await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'w1')))).outputs[0].path);
-  const fills = await outputFrames((await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(fillReq, join(dir, 'w2')))).outputs[0].path);
+  const outs = await sequenceSamples((await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'w1')))).outputs[0].path);
+  const fills = await sequenceSamples((await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(fillReq, join(dir, 'w2')))).outputs[0].path);
   assert.equal(outs.length, OUT - IN);
   const src: Uint16Array[] = [];
   for await (const { frame } of readFrames(clip, { channels: 3, in: IN, out: OUT })) src.push(frameToUint16(frame, 3));

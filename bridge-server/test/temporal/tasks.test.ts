@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isStudioError, sourceFrameToTimecode, timecodeRate, parseJobRequest, type FloatFrame, type JobRequestInput, type RequestOf } from '@synthetic-studio/shared';
-import { decodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
+import { frameToUint16, loadMask, probeMedia, renderSampleScene, resolveRange } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
 import type { TaskContext } from '../../src/tasks/task.js';
 import { psnr } from '../../src/temporal/index.js';
-import { taskContext, tempDir } from '../media/helpers.js';
+import { decodeAll, sequenceSamples, taskContext, tempDir } from '../media/helpers.js';
 
 const dir = tempDir('ss-temporal-tasks-');
 const W = 96, H = 54, N = 10;
 const scene = renderSampleScene({ dir: join(dir, 'scene'), width: W, height: H, frames: N, fps: { num: 25, den: 1 } });
-
-async function decodeAll(path: string): Promise<FloatFrame[]> {
-  const out: FloatFrame[] = [];
-  for await (const { frame } of readFrames(path, { channels: 3 })) out.push(frame);
-  return out;
-}
-
-async function outputFrames(seqDir: string): Promise<Uint16Array[]> {
-  const files = (await readdir(seqDir)).filter((f) => f.endsWith('.png')).sort();
-  return Promise.all(files.map(async (f) => decodePng(await readFile(join(seqDir, f))).samples as Uint16Array));
-}
 
 function u16ToFrame(s: Uint16Array): FloatFrame {
   const d = new Float32Array(s.length);
@@ -40,7 +29,7 @@ test('inpaint (classical): frame count, timecode, feather 0: everything outside 
   const out = r1.outputs[0];
   assert.equal(out.frames, 8);
   assert.equal(out.timecode, sourceFrameToTimecode(1, meta.startTimecode, timecodeRate({ num: 25, den: 1 })));
-  const outs = await outputFrames(out.path);
+  const outs = await sequenceSamples(out.path);
   assert.equal(outs.length, 8);
   const src = await decodeAll(clip);
   const clean = await decodeAll(join(dir, 'scene', meta.clean));
@@ -69,7 +58,7 @@ test('inpaint (classical): frame count, timecode, feather 0: everything outside 
   assert.equal(sidecar.task, 'inpaint');
   // determinism
   const r2 = await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'w2')));
-  const outs2 = await outputFrames(r2.outputs[0].path);
+  const outs2 = await sequenceSamples(r2.outputs[0].path);
   for (let k = 0; k < 8; k++) assert.deepEqual(outs2[k], outs[k]);
   console.log(`inpaint sample scene: PSNR in mask vs clean plate ${inMask.toFixed(2)} dB`);
 });
@@ -80,7 +69,7 @@ test('inpaint: a single painted mask is tracked; cancellation; resume after an i
   // the sample sphere starts at x = 0.2 W, y ≈ 0.52 H, r = 0.14 H: paint it on frame 0
   const req: JobRequestInput = { task: 'inpaint', source: { path: clip }, mask: { kind: 'shapes', frame: 0, shapes: [{ shape: 'ellipse', cx: 0.2, cy: 0.52, rx: (0.16 * H) / W, ry: 0.16 }] }, params: { dilate: 2 }, output: { format: 'png16', dir: join(dir, 'out-track') } };
   const full = await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'wt1')));
-  const ref = await outputFrames(full.outputs[0].path);
+  const ref = await sequenceSamples(full.outputs[0].path);
   assert.equal(ref.length, N);
   // the object is gone in the last frame: close to the clean plate where the sphere was
   const clean = await decodeAll(join(dir, 'scene', meta.clean));
@@ -99,7 +88,7 @@ test('inpaint: a single painted mask is tracked; cancellation; resume after an i
   // resume in the same work folder: checkpointed frames are kept, the result equals the uninterrupted run
   const resumed = await inpaintTask.run(taskContext<RequestOf<'inpaint'>>(req, join(dir, 'wt2')));
   assert.ok(resumed.metrics.resumedFrames >= 3, `resumed ${resumed.metrics.resumedFrames}`);
-  const again = await outputFrames(resumed.outputs[0].path);
+  const again = await sequenceSamples(resumed.outputs[0].path);
   for (let k = 0; k < N; k++) assert.deepEqual(again[k], ref[k], `frame ${k} differs after resume`);
 });
 
@@ -119,14 +108,14 @@ test('extend temporal: N frames after the out point with continuing timecode and
   assert.equal(out.firstFrame, 8);
   assert.equal(out.timecode, sourceFrameToTimecode(8, meta.startTimecode, timecodeRate({ num: 25, den: 1 })));
   assert.ok(r.metrics.seamChange <= 1.5, `seam change ${r.metrics.seamChange}`);
-  const frames = await outputFrames(out.path);
+  const frames = await sequenceSamples(out.path);
   assert.equal(frames.length, 4);
   // the prediction resembles the real next frame (the clip continues past out = 8)
   const real = await decodeAll(clip);
   const p = psnr(u16ToFrame(frames[0]), real[8]);
   assert.ok(p > 20, `first new frame vs the real frame 8: ${p.toFixed(2)} dB`);
   const again = await extendTask.run(taskContext<RequestOf<'extend'>>(req, join(dir, 'we2')));
-  const frames2 = await outputFrames(again.outputs[0].path);
+  const frames2 = await sequenceSamples(again.outputs[0].path);
   for (let k = 0; k < 4; k++) assert.deepEqual(frames2[k], frames[k]);
   const before = await extendTask.run(taskContext<RequestOf<'extend'>>({ ...req, source: { path: clip, in: 5, out: N }, params: { mode: 'temporal', frames: 3, direction: 'before' } }, join(dir, 'we3')));
   assert.equal(before.outputs[0].firstFrame, 2);
@@ -146,7 +135,7 @@ test('extend spatial: new aspect, anchor, source pixels bit-exact beyond dilate 
     assert.equal(out.width, W);
     assert.equal(out.height, 72);
     assert.equal(r.metrics.offsetY, 0);
-    return outputFrames(out.path);
+    return sequenceSamples(out.path);
   };
   // the new border is below the picture (anchor top): rows of the picture at least `margin` above it
   const changedRows = (frames: Uint16Array[], k: number) => {
