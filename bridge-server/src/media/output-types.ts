@@ -70,12 +70,13 @@ export interface OutputWriter {
    * For frames that pass through unchanged (copy): every segment not yet begun whose frames are
    * the source's own frames at the same numbers is encoded with a decoder piped straight into the
    * segment's encoder, so no pixel passes through this process; returns how many output frames
-   * that wrote (progress after each segment). Only for intra-coded, constant-rate sources of the
+   * that wrote (progress after each segment) and the frameHash of the first/last output frame when
+   * it decoded them (for the sidecar; they are the source's frames). Only for intra-coded, constant-rate sources of the
    * output's size, where a seek per segment costs nothing, and formats ffmpeg encodes; otherwise
    * it writes nothing. The decoder and encoder commands are the ones `writeRaw` frames go
    * through, so the bytes are the same either way. Frames left are written with `writeRaw`.
    */
-  passThrough(source: { channels: 3 | 4; onSegment?: (framesDone: number) => void }): Promise<number>;
+  passThrough(source: { channels: 3 | 4; onSegment?: (framesDone: number) => void }): Promise<{ frames: number; hashes: { first?: string; last?: string } }>;
   /** Encode the outputs from the checkpoints, write sidecars, rename into place atomically. */
   finalize(provenance: Provenance): Promise<JobOutput[]>;
   /** Remove temp files in the destination (checkpoints stay for a resume unless `purge`). */

@@ -266,7 +266,8 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
     },
     async passThrough(source) {
       const piped = !exr && info.intraOnly && !info.vfr && source.channels === channels && width === info.width && height === info.height && fps.num * info.fps.den === info.fps.num * fps.den && firstFrame >= 0 && firstFrame + frameCount <= info.frameCount;
-      if (!piped || process.env.SYNTHETIC_STUDIO_NO_PASSTHROUGH === '1') return 0;
+      const hashes: { first?: string; last?: string } = {};
+      if (!piped || process.env.SYNTHETIC_STUDIO_NO_PASSTHROUGH === '1') return { frames: 0, hashes };
       let written = 0;
       for (let s = 0; s < store.segments; s++) {
         if (!store.untouched(s)) continue;
@@ -276,7 +277,10 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
         for (const k of [0, frameCount - 1]) {
           if (k < first || k >= first + count) continue;
           for await (const f of readRawFrames(info.path, { info, in: firstFrame + k, out: firstFrame + k + 1, channels, signal: opts.signal, byteOrder: 'be' })) {
-            await writeFileAtomic(hashFile(k), hashSamplesBE(width, height, channels, f.data));
+            const h = hashSamplesBE(width, height, channels, f.data);
+            await writeFileAtomic(hashFile(k), h);
+            if (k === 0) hashes.first = h;
+            if (k === frameCount - 1) hashes.last = h;
           }
         }
         const dec = decodeArgs(info, firstFrame + first, count, channels);
@@ -289,7 +293,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
         written += count;
         source.onSegment?.(written);
       }
-      return written;
+      return { frames: written, hashes };
     },
     async finalize(prov: Provenance): Promise<JobOutput[]> {
       const missing = writer.missing();

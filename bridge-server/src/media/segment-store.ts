@@ -134,7 +134,8 @@ export class SegmentStore {
         else ok = m[2] === '' && (await readdir(join(st.segmentsDir, e))).length === count;
       }
       if (ok) st.complete[s] = true;
-      else if (!/^hash-\d+\.txt$/.test(e)) await rm(join(st.segmentsDir, e), { recursive: true, force: true }); // temp, torn or stale
+      // temp, torn or stale (an encoder orphaned by a killed run may still be adding files: retry)
+      else if (!/^hash-\d+\.txt$/.test(e)) await rm(join(st.segmentsDir, e), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     }
     for (const e of await readdir(st.framesDir)) {
       const m = /^(\d{8})\.png$/.exec(e);

@@ -39,13 +39,13 @@ async function copyFrames(ctx: TaskContext<Extract<TaskContext['request'], { tas
   // through this process); the rest (or everything, for long-GOP sources) frame by frame below
   const piped = await writer.passThrough({ channels, onSegment: (n) => ctx.progress({ phase: 'copy', done: resumed + n, total }) });
   const missing = writer.missing();
-  let decoded = piped;
-  const sourceHashes: { first?: string; last?: string } = {};
+  let decoded = piped.frames;
+  const sourceHashes: { first?: string; last?: string } = { ...piped.hashes };
   const hash = (f: RawFrame) => hashSamplesBE(f.width, f.height, f.channels, f.data);
   // Frames pass through untouched, so they stay raw 16-bit (big-endian, PNG order) end to end.
   const raw = (a: number, b: number) => readRawFrames(info.path, { info, in: a, out: b, channels, signal, byteOrder: 'be' });
   // The first and last source frames are hashed for the sidecar, even when already checkpointed.
-  if (writer.has(range.in)) for await (const f of raw(range.in, range.in + 1)) sourceHashes.first = hash(f);
+  if (writer.has(range.in) && !sourceHashes.first) for await (const f of raw(range.in, range.in + 1)) sourceHashes.first = hash(f);
   if (missing.length > 0) {
     // decode from the first frame not yet written to the end, skipping checkpointed ones
     for await (const f of raw(missing[0], range.out)) {

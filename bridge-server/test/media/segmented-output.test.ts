@@ -63,12 +63,16 @@ async function killedAndResumed(format: string, name: string, stop: number): Pro
   const req = request(format, join(dir, `o-${name}`));
   const range = resolveRange(info, 1, 1 + N);
   const first = await createOutputWriter({ workDir: work, request: req, info, range });
-  await writeAll(first, inOrder.slice(0, stop + 1));
-  const seg0 = join(work, 'segments', format === 'png16' ? 'seg-000000' : 'seg-000000.mov');
-  await until(() => existsSync(seg0));
-  // the "kill": this writer is never used again (its encoder is stopped only so the test process can exit)
-  const second = await createOutputWriter({ workDir: work, request: req, info, range });
-  await first.abort();
+  let second: OutputWriter;
+  try {
+    await writeAll(first, inOrder.slice(0, stop + 1));
+    const seg0 = join(work, 'segments', format === 'png16' ? 'seg-000000' : 'seg-000000.mov');
+    await until(() => existsSync(seg0));
+    // the "kill": this writer is never used again (its encoder is stopped only so the test process can exit)
+    second = await createOutputWriter({ workDir: work, request: req, info, range });
+  } finally {
+    await first.abort();
+  }
   const resumed = inOrder.filter((k) => second.has(1 + k));
   for (const k of inOrder) if (!second.has(1 + k)) await second.write(1 + k, frameOf(k));
   const [out] = await second.finalize(done);
@@ -213,7 +217,9 @@ test('pass-through (decoder piped into each segment encoder) gives the same byte
     const [a] = await viaNode.finalize(done);
 
     const piped = await open('piped');
-    assert.equal(await piped.passThrough({ channels: 3 }), N);
+    const pt = await piped.passThrough({ channels: 3 });
+    assert.equal(pt.frames, N);
+    assert.ok(pt.hashes.first && pt.hashes.last, 'first and last frame hashed');
     assert.deepEqual(piped.missing(), []);
     const [b] = await piped.finalize(done);
 
@@ -222,7 +228,7 @@ test('pass-through (decoder piped into each segment encoder) gives the same byte
     const first = readRawFrames(src, { info, in: range.in, out: range.in + 2, byteOrder: 'be' });
     for await (const f of first) await mixed.writeRaw(f.index, f.data);
     const seen: number[] = [];
-    assert.equal(await mixed.passThrough({ channels: 3, onSegment: (n) => seen.push(n) }), N - 4, 'segments 1 and 2 piped, segment 0 had begun');
+    assert.equal((await mixed.passThrough({ channels: 3, onSegment: (n) => seen.push(n) })).frames, N - 4, 'segments 1 and 2 piped, segment 0 had begun');
     assert.deepEqual(seen, [4, N - 4]);
     for await (const f of readRawFrames(src, { info, in: range.in + 2, out: range.in + 4, byteOrder: 'be' })) await mixed.writeRaw(f.index, f.data);
     const [c] = await mixed.finalize(done);
