@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { crc32, deflate, inflate } from 'node:zlib';
-import { decodePng, uint16ToBE } from './png-codec.js';
+import { deflate, inflate } from 'node:zlib';
+import { decodePng, PNG_SIGNATURE, pngChunk, pngColorType, uint16ToBE } from './png-codec.js';
 
 // Per-frame checkpoints of the output writer: one frame of big-endian 16-bit samples kept as a
 // 16-bit PNG (unfiltered rows, a fast zlib level, deflated on the libuv thread pool so the job
@@ -13,21 +13,7 @@ const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 /** zlib level of per-frame checkpoints (1 = fast; they are scratch, not output). */
 const LEVEL = Number(process.env.SYNTHETIC_STUDIO_CHECKPOINT_ZLIB ?? 1);
-const SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
 const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
-  return out;
-}
-
-function colorType(channels: number): number {
-  return channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
-}
 
 /** Write a frame checkpoint so it is complete or absent: temp name, fdatasync, rename. */
 export async function writeFrameCheckpoint(path: string, be: Uint8Array, width: number, height: number, channels: number): Promise<void> {
@@ -44,11 +30,11 @@ export async function writeFrameCheckpoint(path: string, be: Uint8Array, width: 
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 16;
-  ihdr[9] = colorType(channels);
+  ihdr[9] = pngColorType(channels);
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fh = await open(tmp, 'w');
   try {
-    await fh.writev([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), IEND]);
+    await fh.writev([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), IEND]);
     await fh.datasync();
   } finally {
     await fh.close();
@@ -76,7 +62,7 @@ export async function readFrameCheckpoint(path: string, width: number, height: n
   const rowBytes = width * channels * 2;
   // our own layout: one IDAT after IHDR, every row unfiltered
   const ihdrEnd = 8 + 12 + 13;
-  if (bytes.length > ihdrEnd + 8 && bytes.toString('latin1', ihdrEnd + 4, ihdrEnd + 8) === 'IDAT' && bytes.readUInt32BE(16) === width && bytes.readUInt32BE(20) === height && bytes[24] === 16 && bytes[25] === colorType(channels)) {
+  if (bytes.length > ihdrEnd + 8 && bytes.toString('latin1', ihdrEnd + 4, ihdrEnd + 8) === 'IDAT' && bytes.readUInt32BE(16) === width && bytes.readUInt32BE(20) === height && bytes[24] === 16 && bytes[25] === pngColorType(channels)) {
     const len = bytes.readUInt32BE(ihdrEnd);
     const raw = await inflateAsync(bytes.subarray(ihdrEnd + 8, ihdrEnd + 8 + len));
     if (raw.length === (rowBytes + 1) * height) {

@@ -23,9 +23,10 @@ export interface DecodedPng {
   transparentKey?: number[];
 }
 
-const SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+export const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC over type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -42,27 +43,9 @@ export function encodePng16(samples: Uint16Array, width: number, height: number,
   return encodePng(samples, width, height, channels, 16, level);
 }
 
-/**
- * A 16-bit PNG straight from big-endian sample bytes (PNG's own byte order, also what the
- * streaming encoder is fed), so the checkpoint and the encoder input are the same bytes.
- */
-export function encodePng16BE(be: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4, level = 0): Buffer {
-  const colorType = channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 16;
-  ihdr[9] = colorType;
-  const rowBytes = width * channels * 2;
-  const raw = Buffer.allocUnsafe((rowBytes + 1) * height);
-  const src = Buffer.from(be.buffer, be.byteOffset, be.byteLength);
-  for (let y = 0; y < height; y++) {
-    const o = y * (rowBytes + 1);
-    raw[o] = 0; // filter: none
-    src.copy(raw, o + 1, y * rowBytes, (y + 1) * rowBytes);
-  }
-  const idat = deflateSync(raw, { level });
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+/** PNG colour type of 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA) channels. */
+export function pngColorType(channels: number): number {
+  return channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
 }
 
 /** Native-order 16-bit samples → big-endian bytes, swapping IN PLACE (the array is consumed). */
@@ -72,7 +55,7 @@ export function uint16ToBE(samples: Uint16Array): Buffer {
 
 /** Encode 8- or 16-bit grey / grey+alpha / RGB / RGBA samples as a non-interlaced PNG. */
 export function encodePng(samples: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4, bitDepth: 8 | 16, level = 6): Buffer {
-  const colorType = channels === 1 ? 0 : channels === 2 ? 4 : channels === 3 ? 2 : 6;
+  const colorType = pngColorType(channels);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -97,7 +80,7 @@ export function encodePng(samples: Uint8Array | Uint16Array, width: number, heig
     }
   }
   const idat = deflateSync(raw, { level });
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -153,7 +136,7 @@ function unfilterRows(raw: Buffer, pos: number, width: number, height: number, b
 /** Decode a PNG (plain or Adam7-interlaced) to raw samples; palette PNGs give indices plus the palette. */
 export function decodePng(bytes: Uint8Array, name = 'PNG'): DecodedPng {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new StudioError('E_MEDIA_CORRUPT', `${name} is not a PNG file.`);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_SIGNATURE)) throw new StudioError('E_MEDIA_CORRUPT', `${name} is not a PNG file.`);
   let off = 8;
   let width = 0, height = 0, bitDepth = 0, colorType = 0, interlace = 0;
   const idat: Buffer[] = [];

@@ -4,7 +4,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from '../../src/media/png-codec.js';
 import sharp from 'sharp';
 import { isStudioError, type FloatFrame, type MaskSpecInput, MaskSpecSchema } from '@synthetic-studio/shared';
 import {
@@ -23,14 +24,6 @@ const ready = (async () => {
 
 /** A palette PNG written chunk by chunk (sharp cannot write given indices). */
 function palettePng(indices: Uint8Array, w: number, h: number, palette: number[][]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const b = Buffer.alloc(12 + data.length);
-    b.writeUInt32BE(data.length, 0);
-    b.write(type, 4, 'latin1');
-    data.copy(b, 8);
-    b.writeUInt32BE(crc32(b.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
-    return b;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -46,7 +39,7 @@ function palettePng(indices: Uint8Array, w: number, h: number, palette: number[]
       raw[y * (w + 1) + 1 + x] = (v - (y % 2 ? up : left)) & 255;
     }
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('PLTE', Buffer.from(palette.flat())), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('PLTE', Buffer.from(palette.flat())), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 const spec = (s: MaskSpecInput) => MaskSpecSchema.parse(s);
