@@ -35,8 +35,9 @@ test('websocket job flow: accepted, then queued/running, progress, result before
     assert.equal(result.outputs[0].frames, 40);
     assert.ok(seen.indexOf(result) < seen.length - 1, 'result before the final state');
 
-    // Cancel over the socket: a long job, cancelled once it runs.
-    c.send({ v: 1, type: 'job.submit', id: 's2', request: { task: 'copy', source: { path: clip }, output: { format: 'png16', dir: path.join(root, 'out2') } } });
+    // Cancel over the socket: a long job (an object removal; a copy of this small intra-coded
+    // clip goes decoder-to-encoder and can finish before the cancel lands), cancelled once it runs.
+    c.send({ v: 1, type: 'job.submit', id: 's2', request: { task: 'inpaint', source: { path: clip }, mask: { kind: 'file', path: path.join(root, 'sample', meta.mask) }, output: { format: 'png16', dir: path.join(root, 'out2') } } });
     const accepted = await c.until((m) => m.type === 'job.accepted');
     await c.until((m) => m.type === 'job.progress' && m.jobId === accepted.jobId);
     c.send({ v: 1, type: 'job.cancel', id: 'c1', jobId: accepted.jobId });
