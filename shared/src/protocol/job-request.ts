@@ -68,6 +68,11 @@ export const InpaintParamsSchema = z
 export const ExtendParamsSchema = z
   .object({
     ...MaskTuning,
+    /**
+     * spatial: grow the new border this many pixels into the picture. 0 by default: the border is
+     * exact (no mask edge to cover), and a wider hole only trades sharp source pixels for fill.
+     */
+    dilate: z.number().int().min(0).max(256).default(0),
     mode: z.enum(['temporal', 'spatial']).default('temporal'),
     /** temporal: number of new frames. */
     frames: z.number().int().min(1).max(10000).optional(),

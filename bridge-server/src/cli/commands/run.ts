@@ -52,7 +52,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--background <mode>', 'relight: outside the subject').choices(['keep', 'dim', 'relight']))
     .option('--background-dim <x>', 'relight: background multiplier when --background dim', parseNumberOption)
     .option('--auto-matte', 'relight: segment the subject automatically when no mask is given')
-    .option('--dilate <px>', 'grow the mask by this many pixels', parseIntOption)
+    .option('--dilate <px>', 'grow the mask (extend: the new border) by this many pixels', parseIntOption)
     .option('--feather <px>', 'soft mask edge in pixels', parseIntOption)
     .option('--strength <x>', 'edit strength', parseNumberOption)
     .option('--steps <n>', 'diffusion steps', parseIntOption)
