@@ -1,4 +1,5 @@
 import { sampleClamped } from './image.js';
+import type { VariationalParams } from './variational-refinement.js';
 
 /**
  * One DIS pyramid level split into steps, each a set of independent bands of rows, so the level can
@@ -21,7 +22,7 @@ import { sampleClamped } from './image.js';
  * Every array lives in the state, so with workers the state is allocated on SharedArrayBuffers and
  * posted once per level; scratch space is per thread.
  */
-export interface DisLevelState {
+export interface DisLevelState extends VariationalParams {
   w: number;
   h: number;
   ps: number;
@@ -30,12 +31,6 @@ export interface DisLevelState {
   xs: Int32Array;
   ys: Int32Array;
   gdIterations: number;
-  fixedPointIterations: number;
-  sorIterations: number;
-  omega: number;
-  alpha: number;
-  gamma: number;
-  delta: number;
   /** Band boundaries: pixel rows (length K+1) and patch rows (length Kp+1). */
   rowBands: Int32Array;
   patchBands: Int32Array;
