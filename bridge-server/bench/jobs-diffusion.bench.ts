@@ -33,7 +33,7 @@ import { extendTask } from '../src/tasks/extend.js';
 import { runExtendDiffusion, type TemporalRefineTuning } from '../src/tasks/extend-diffusion.js';
 import { inpaintTask } from '../src/tasks/inpaint.js';
 import type { TaskContext, TaskResult } from '../src/tasks/task.js';
-import { computeFlowPair, maskFromFrame, warpingError, type Mask, type WarpPairFlows } from '../src/temporal/index.js';
+import { maskFromFrame, warpingError, warpPairFlows, type Mask, type WarpPairFlows } from '../src/temporal/index.js';
 import { installStableDenoiser } from '../test/tasks-diffusion/stable-denoiser.js';
 import { installVaelightPipeline, vaelightFiles } from './vaelight-pipeline.js';
 
@@ -61,15 +61,6 @@ async function frames(dir: string): Promise<FloatFrame[]> {
 async function decodeAll(path: string): Promise<FloatFrame[]> {
   const out: FloatFrame[] = [];
   for await (const { frame } of readFrames(path, { channels: 3 })) out.push(frame);
-  return out;
-}
-
-function flowsOf(fr: FloatFrame[]): WarpPairFlows[] {
-  const out: WarpPairFlows[] = [];
-  for (let t = 1; t < fr.length; t++) {
-    const { fwd, bwd } = computeFlowPair(fr[t], fr[t - 1]);
-    out.push({ back: fwd, fwd: bwd });
-  }
   return out;
 }
 
@@ -115,7 +106,7 @@ function report(label: string, n: number, steps: number, k: { r: TaskResult; out
 async function sceneSection(root: string, modelsDir: string, job: Job): Promise<void> {
   const meta = await renderSampleScene({ dir: join(root, 'scene'), width: W, height: H, frames: N, fps: { num: 25, den: 1 } });
   const clip = join(root, 'scene', meta.clip);
-  const srcFlows = flowsOf(await decodeAll(clip));
+  const srcFlows = warpPairFlows(await decodeAll(clip));
   console.log(`jobs-diffusion: sample scene ${W}x${H}, ${N} frames, fixture models, ${STEPS} steps`);
   // replace: keyframes every 12 frames vs every frame
   const replace: JobRequestInput = {
@@ -151,9 +142,9 @@ async function extendSection(root: string, modelsDir: string, sd: string): Promi
   const xc = await ext(null, 'ext-c');
   const xd = await ext('sd', 'ext-d');
   const tail = src.slice(8, 16);
-  const eTail = warpingError(tail, flowsOf(tail));
+  const eTail = warpingError(tail, warpPairFlows(tail));
   // the new frames have no ground truth: judge them along the classical new frames' motion
-  const flows = flowsOf(xc.out);
+  const flows = warpPairFlows(xc.out);
   const eC = warpingError(xc.out, flows);
   const line = (label: string, e: number) => `${label} ${sci(e)} = ${fmt(e / eC, 2)}x classical, ${fmt(e / eTail, 2)}x source tail`;
   console.log(`  extend   seam change diffusion ${fmt(xd.r.metrics.seamChange)} vs classical ${fmt(xc.r.metrics.seamChange)} (target ≤ 1.5); UNet evaluations per new frame ${fmt(xd.r.metrics.unetCallsPerFrame, 2)}`);
@@ -200,7 +191,7 @@ async function realSection(root: string, modelsDir: string, job: Job, fixtureInp
     for (const f of frameFiles) await enc.write((await loadRgb(join(seq, 'frames', f))).data);
     await enc.close();
     const src = await decodeAll(clip);
-    const flows = flowsOf(src);
+    const flows = warpPairFlows(src);
     console.log(`jobs-diffusion: ${name} ${first.width}x${first.height}, ${T} frames, its masks (dilate 4, feather 2), fixture UNet + real VAElight VAE, ${STEPS} steps; source E_warp ${sci(warpingError(src, flows))}`);
     const remove: JobRequestInput = {
       task: 'inpaint', engine: 'diffusion', model: 'sd-inpaint-vaelight', seed: 4, source: { path: clip },

@@ -23,7 +23,7 @@ import {
   applyRatio, ClassicalRelighter, fitSize, icLightDirection, KeyframeRatioChain, keyframeIndices, keyframeRatio, parseLightSpec,
   resizeFrame, rigFromSceneLight, rigPrompt, temporalEnginePort, type ClassicalOptions, type FrameAux, type RatioMap,
 } from '../src/relight/index.js';
-import { computeFlowPair, psnr, ssim, warpingError, type WarpPairFlows } from '../src/temporal/index.js';
+import { psnr, ssim, warpingError, warpPairFlows, type WarpPairFlows } from '../src/temporal/index.js';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
@@ -39,15 +39,6 @@ function meanSquare(frames: FloatFrame[]): number {
     n++;
   }
   return s / n;
-}
-
-function sourceFlows(frames: FloatFrame[]): WarpPairFlows[] {
-  const out: WarpPairFlows[] = [];
-  for (let t = 1; t < frames.length; t++) {
-    const { fwd, bwd } = computeFlowPair(frames[t], frames[t - 1]);
-    out.push({ back: fwd, fwd: bwd });
-  }
-  return out;
 }
 
 /** E_warp(out)/ms(out) ÷ E_warp(src)/ms(src) with flows of the source. */
@@ -122,7 +113,7 @@ export async function run(): Promise<void> {
 
     console.log('flicker added = [E_warp(out)/ms(out)] / [E_warp(src)/ms(src)], flows from the source (target ≤ 1.1)');
     console.log('  (on the sample scene light B brings out the relief, so even the true B render scores above 1: compare with it)');
-    const sceneFlows = sourceFlows(clip);
+    const sceneFlows = warpPairFlows(clip);
     const perFrame = relightClassical(clip, { rig: rigB, source: 'fit' });
     for (const [label, frames] of [
       ['sample scene, the true B render itself — reference', truth],
@@ -145,7 +136,7 @@ export async function run(): Promise<void> {
         for (let i = 0; i < png.width * png.height; i++) for (let k = 0; k < 3; k++) d[i * 3 + k] = png.samples[i * c + k] / max;
         tennis.push({ width: png.width, height: png.height, channels: 3, data: d });
       }
-      const tFlows = sourceFlows(tennis);
+      const tFlows = warpPairFlows(tennis);
       for (const [name, spec] of [['golden hour', 'preset:golden-hour'], ['warm key + blue rim', 'key:az=-70,el=20,k=3200,i=1.2;rim:az=150,rgb=0.5/0.7/1.4,i=1.2']]) {
         const rig = parseLightSpec(spec);
         const stab = relightClassical(tennis, { rig, temporal: temporalEnginePort() }, undefined, 'srgb');

@@ -65,6 +65,11 @@ export interface DiffusionCompletionSummary {
   residualPixels: number;
 }
 
+/** The summary as job metrics. */
+export function completionMetrics(s: DiffusionCompletionSummary): Record<string, number> {
+  return { unseenPixels: s.unseenPixels, residualPixels: s.residualPixels, keyframes: s.keyframes.length, windows: s.windows };
+}
+
 /** Index of the largest residual (ties: nearest the window centre). */
 function pickKeyframe(areas: number[], eligible: boolean[]): number {
   const T = areas.length;
@@ -101,7 +106,6 @@ export async function completeWithDiffusion(
 
     // the window: frames already emitted are fixed (known, synthetic inside their hole)
     const idx = Array.from({ length: e - s }, (_, k) => s + k);
-    const T = idx.length;
     const cur = idx.map((i) => { const f = outputs.get(i) ?? frames.get(i)!; return { ...f, data: new Float32Array(f.data) } as FloatFrame; });
     const curHoles = idx.map((i) => (outputs.has(i) ? createMask(w, h) : holes.get(i)!));
     const synthetic: (Mask | null)[] = idx.map((i) => (outputs.has(i) ? holes.get(i)! : null));

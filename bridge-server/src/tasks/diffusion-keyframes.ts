@@ -70,6 +70,18 @@ export class KeyframeGenerator {
   }
 
   /**
+   * The job's diffusion cost for its metrics: UNet evaluations, per output frame, relative to
+   * per-frame generation (every frame running `stepsPerGeneration`), keyframes generated and reused.
+   */
+  costMetrics(frames: number, stepsPerGeneration: number): Record<string, number> {
+    const calls = this.unetCalls;
+    return {
+      unetCalls: calls, unetCallsPerFrame: calls / frames, unetCallsRelative: calls / (frames * stepsPerGeneration),
+      keyframesGenerated: this.generated, keyframesReused: this.reused,
+    };
+  }
+
+  /**
    * Fill `mask` (1 = generate) of `image` (source frame `index`). With `window` every call shares
    * one latent grid (noise warping and fusion cover the whole sequence); without, the window is
    * planned around this mask. Returns the whole frame: outside mask + feather it is `image` exactly.

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../media/index.js';
 import {
   computeFlowPair, extrapolateVideo, fbConsistency, seamChange, sharedFlowPool, warpBilinear, type FlowField, type Mask,
 } from '../temporal/index.js';
-import { completeWithDiffusion } from './diffusion-completion.js';
+import { completeWithDiffusion, completionMetrics } from './diffusion-completion.js';
 import { KeyframeGenerator } from './diffusion-keyframes.js';
 import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
 import { openSpatialExtension, openTemporalExtension } from './extend-plan.js';
@@ -296,19 +296,12 @@ async function runSpatial(ctx: Ctx, model: JobDiffusionModel): Promise<TaskResul
           },
           async (i, frame) => save(i, canvas.paste(i, frame)),
         );
-        metrics.unseenPixels = summary.unseenPixels;
-        metrics.residualPixels = summary.residualPixels;
-        metrics.keyframes = summary.keyframes.length;
-        metrics.windows = summary.windows;
+        Object.assign(metrics, completionMetrics(summary));
       } finally {
         await reader.close();
       }
     }
-    metrics.unetCalls = model.pipeline.unetCalls;
-    metrics.unetCallsPerFrame = model.pipeline.unetCalls / total;
-    metrics.unetCallsRelative = model.pipeline.unetCalls / (total * executedSteps(ds.steps, ds.strength));
-    metrics.keyframesGenerated = keys.generated;
-    metrics.keyframesReused = keys.reused;
+    Object.assign(metrics, keys.costMetrics(total, executedSteps(ds.steps, ds.strength)));
     return finishOutput(ctx, writer, started, total, (wallSeconds) => ({ engine: 'diffusion', model: request.model ?? null, params: { ...request.params, ...ds, prompt: request.prompt ?? null }, metrics, wallSeconds, seed, sourceHashes }));
   });
 }

@@ -4,9 +4,9 @@ import { featherWeights, pasteFeathered, planKeyframe } from '../diffusion/index
 import { createOutputWriter, frameHash, loadMask, probeMedia, readFrame, resolveRange, type MediaInfo } from '../media/index.js';
 import { keyframeIndices } from '../relight/index.js';
 import {
-  computeFlowPair, createMask, fbConsistency, maskArea, sampleFlowAt, sharedFlowPool, type FlowField, type Mask,
+  computeFlowPair, createMask, fbConsistency, maskArea, maskToFrame, sampleFlowAt, sharedFlowPool, type FlowField, type Mask,
 } from '../temporal/index.js';
-import { completeWithDiffusion } from './diffusion-completion.js';
+import { completeWithDiffusion, completionMetrics } from './diffusion-completion.js';
 import { FeatheredFill } from './feathered-fill.js';
 import { KeyframeGenerator, type KeyframeSettings } from './diffusion-keyframes.js';
 import { openDiffusionModel, schedulerFor, type JobDiffusionModel } from './diffusion-model.js';
@@ -101,13 +101,8 @@ export async function runInpaintDiffusion(ctx: Ctx): Promise<TaskResult> {
         if (replace) await runReplace(job, settings.feather);
         else await runRemove(job);
       }
-      const calls = model.pipeline.unetCalls;
-      metrics.unetCalls = calls;
-      metrics.unetCallsPerFrame = calls / total;
       // per-frame generation would run the full schedule on every frame
-      metrics.unetCallsRelative = calls / (total * executedSteps(p.steps, p.strength));
-      metrics.keyframesGenerated = keys.generated;
-      metrics.keyframesReused = keys.reused;
+      Object.assign(metrics, keys.costMetrics(total, executedSteps(p.steps, p.strength)));
       return await finishOutput(ctx, writer, started, total, (wallSeconds) => {
         metrics.secondsPerFrame = wallSeconds / total;
         return {
@@ -175,19 +170,10 @@ async function runRemove(job: Job): Promise<void> {
       },
     );
     metrics.maskedFraction = maskPixels / (total * info.width * info.height);
-    metrics.unseenPixels = summary.unseenPixels;
-    metrics.residualPixels = summary.residualPixels;
-    metrics.keyframes = summary.keyframes.length;
-    metrics.windows = summary.windows;
+    Object.assign(metrics, completionMetrics(summary));
   } finally {
     await reader.close();
   }
-}
-
-function maskToFloat(m: Mask): FloatFrame {
-  const d = new Float32Array(m.width * m.height);
-  for (let i = 0; i < d.length; i++) d[i] = m.data[i] ? 1 : 0;
-  return { width: m.width, height: m.height, channels: 1, data: d };
 }
 
 async function runReplace(job: Job, feather: number): Promise<void> {
@@ -204,7 +190,7 @@ async function runReplace(job: Job, feather: number): Promise<void> {
     for (let p = 0; p < union.data.length; p++) if (m.data[p]) union.data[p] = 1;
   }
   if (maskPixels === 0) throw new StudioError('E_MASK_EMPTY', 'The mask selects nothing in this range: there is nothing to replace.');
-  const win = planKeyframe(info.width, info.height, maskToFloat(union), { resolution: MODEL_RESOLUTION }, 0);
+  const win = planKeyframe(info.width, info.height, maskToFrame(union), { resolution: MODEL_RESOLUTION }, 0);
   const keyIdx = keyframeIndices(total, request.params.keyframeSpacing).map((k) => k + range.in);
   metrics.keyframes = keyIdx.length;
   metrics.maskedFraction = maskPixels / (total * info.width * info.height);
@@ -242,7 +228,7 @@ async function runReplace(job: Job, feather: number): Promise<void> {
       else if (i === b) out = outB;
       else {
         const m = await job.maskOf(i);
-        out = maskArea(m) === 0 ? span[i - a] : pasteFeathered(span[i - a], carried[i - a], { x: 0, y: 0, w: info.width, h: info.height }, featherWeights(maskToFloat(m), feather));
+        out = maskArea(m) === 0 ? span[i - a] : pasteFeathered(span[i - a], carried[i - a], { x: 0, y: 0, w: info.width, h: info.height }, featherWeights(maskToFrame(m), feather));
       }
       await job.write(i, out);
       done++;

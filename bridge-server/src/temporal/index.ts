@@ -19,7 +19,7 @@ export { checkAbort, CompletionBuffer, completionWindowSize, maskedFlowInput, ty
 export { propagate, type PropagationInput, type PropagationResult } from './propagate.js';
 export { patchMatchInpaint, type PatchMatchOptions } from './patchmatch.js';
 export { completeWindow, completeVideo, type CompletionWindow, type CompletionSource, type CompletionOptions, type CompletionSummary, type WindowStats } from './complete.js';
-export { psnr, mse, ssim, warpingError, seamChange, meanAbsDiff, changedOutside, type WarpPairFlows } from './metrics.js';
+export { psnr, mse, ssim, warpingError, warpPairFlows, seamChange, meanAbsDiff, changedOutside, type WarpPairFlows } from './metrics.js';
 export { mulberry32 } from './prng.js';
 export { fitAffine, affineAt, ZERO_MOTION, type AffineMotion } from './motion-model.js';
 export { trackMask, carryMask, refineMaskByColour, MaskTracker, type MaskKey, type TrackOptions } from './mask-tracking.js';

@@ -1,5 +1,6 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { fbConsistency } from './consistency.js';
+import { computeFlowPair } from './flow.js';
 import type { FlowField, Mask } from './types.js';
 import { warpBilinear } from './warp.js';
 
@@ -92,6 +93,16 @@ export function ssim(a: FloatFrame, b: FloatFrame, region?: Mask): number {
 
 /** Flows between consecutive frames t−1, t for the warping error: back = F_{t→t−1}, fwd = F_{t−1→t}. */
 export interface WarpPairFlows { back: FlowField; fwd: FlowField }
+
+/** The flows warpingError takes for consecutive frames of a clip, from our own flow. */
+export function warpPairFlows(frames: FloatFrame[]): WarpPairFlows[] {
+  const out: WarpPairFlows[] = [];
+  for (let t = 1; t < frames.length; t++) {
+    const { fwd, bwd } = computeFlowPair(frames[t], frames[t - 1]);
+    out.push({ back: fwd, fwd: bwd });
+  }
+  return out;
+}
 
 /**
  * Flow warping error E_warp (Lai et al. 2018) per quality.md: mean over t of the masked mean of

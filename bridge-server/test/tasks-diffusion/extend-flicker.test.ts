@@ -9,7 +9,7 @@ import { type FloatFrame, type JobRequestInput, type RequestOf } from '@syntheti
 import { decodePng, readFrames, renderSampleScene } from '../../src/media/index.js';
 import { extendTask } from '../../src/tasks/extend.js';
 import { runExtendDiffusion, type TemporalRefineTuning } from '../../src/tasks/extend-diffusion.js';
-import { computeFlowPair, warpingError, type WarpPairFlows } from '../../src/temporal/index.js';
+import { warpingError, warpPairFlows } from '../../src/temporal/index.js';
 import { taskContext } from '../media/helpers.js';
 import { installStableDenoiser } from './stable-denoiser.js';
 
@@ -37,16 +37,6 @@ async function outputFrames(seqDir: string): Promise<FloatFrame[]> {
 
 const ctx = (request: JobRequestInput, work: string) => taskContext<RequestOf<'extend'>>(request, join(root, work), undefined, { modelsDir });
 
-/** Flows of consecutive frames in the form warpingError takes (F_{t→t−1} and F_{t−1→t}). */
-function flowsOf(fr: FloatFrame[]): WarpPairFlows[] {
-  const out: WarpPairFlows[] = [];
-  for (let t = 1; t < fr.length; t++) {
-    const { fwd, bwd } = computeFlowPair(fr[t], fr[t - 1]);
-    out.push({ back: fwd, fwd: bwd });
-  }
-  return out;
-}
-
 test('extend temporal (diffusion): with a stable denoiser the refinement adds at most the source\'s usual frame change to the classical frames\' E_warp', async () => {
   const meta = await scene;
   const clip = join(root, 'scene', meta.clip);
@@ -62,8 +52,8 @@ test('extend temporal (diffusion): with a stable denoiser the refinement adds at
   const src: FloatFrame[] = [];
   for await (const { frame } of readFrames(clip, { channels: 3 })) src.push(frame);
   // judged along the motion of the frames the refinement starts from, never the output's own
-  const flows = flowsOf(classical);
-  const eSource = warpingError(src, flowsOf(src));
+  const flows = warpPairFlows(classical);
+  const eSource = warpingError(src, warpPairFlows(src));
   const eClassical = warpingError(classical, flows);
   const refined = await diffusion('d');
   assert.equal(refined.frames.length, NEW);

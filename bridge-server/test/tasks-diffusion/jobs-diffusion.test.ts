@@ -11,6 +11,7 @@ import { inpaintTask } from '../../src/tasks/inpaint.js';
 import type { ProgressUpdate, TaskContext } from '../../src/tasks/task.js';
 import { dilateMask, maskFromFrame } from '../../src/temporal/index.js';
 import { decodeAll, sequenceSamples, taskContext } from '../media/helpers.js';
+import { boxDistance } from '../temporal/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ss-jobs-diffusion-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
@@ -48,20 +49,6 @@ function changedInside(src: FloatFrame, out: Uint16Array, edit: Uint8Array): num
   return n;
 }
 
-/** Chessboard distance of every pixel to the nearest set pixel, capped at cap (brute force, tiny frames). */
-function boxDistance(mask: Uint8Array, cap: number): Uint8Array {
-  const out = new Uint8Array(W * H).fill(cap);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    let d = cap;
-    for (let dy = -cap; dy <= cap; dy++) for (let dx = -cap; dx <= cap; dx++) {
-      const yy = y + dy, xx = x + dx;
-      if (yy >= 0 && yy < H && xx >= 0 && xx < W && mask[yy * W + xx]) d = Math.min(d, Math.max(Math.abs(dx), Math.abs(dy)));
-    }
-    out[y * W + x] = d;
-  }
-  return out;
-}
-
 // A large held rectangle: the camera pan reveals only its edges, so its centre is never seen in
 // any frame and diffusion must invent it.
 const FEATHER = 2;
@@ -96,7 +83,7 @@ test('inpaint remove (diffusion): unseen pixels from a diffused keyframe, fill f
   const dist: Uint8Array[] = [];
   for (let k = 0; k < N; k++) {
     const m = maskFromFrame(await (ms as { get(i: number): Promise<FloatFrame> }).get(k), 0);
-    dist.push(boxDistance(m.data, FEATHER + 2));
+    dist.push(boxDistance(m.data, W, H, FEATHER + 2));
     assert.equal(changedOutside(src[k], frames[k], Uint8Array.from(dist[k], (d) => (d <= FEATHER ? 1 : 0))), 0, `frame ${k}: pixels beyond the dilated mask + feather band changed`);
     assert.ok(changedInside(src[k], frames[k], m.data) > 0, `frame ${k}: the mask was filled`);
   }

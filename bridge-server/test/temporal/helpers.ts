@@ -24,3 +24,17 @@ export function sharedDataDir(): string | null {
 export function sequenceFrame(dir: string, i: number): string {
   return join(dir, 'frames', `${String(i).padStart(5, '0')}.jpg`);
 }
+
+/** Chessboard distance of every pixel to the nearest set pixel, capped at cap (brute force, tiny frames). */
+export function boxDistance(mask: Uint8Array, width: number, height: number, cap: number): Uint8Array {
+  const out = new Uint8Array(width * height).fill(cap);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let d = cap;
+    for (let dy = -cap; dy <= cap; dy++) for (let dx = -cap; dx <= cap; dx++) {
+      const yy = y + dy, xx = x + dx;
+      if (yy >= 0 && yy < height && xx >= 0 && xx < width && mask[yy * width + xx]) d = Math.min(d, Math.max(Math.abs(dx), Math.abs(dy)));
+    }
+    out[y * width + x] = d;
+  }
+  return out;
+}

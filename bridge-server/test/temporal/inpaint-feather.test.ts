@@ -6,24 +6,11 @@ import { parseJobRequest, type FloatFrame, type JobRequestInput, type RequestOf 
 import { encodePng, frameToUint16, loadMask, probeMedia, readFrames, renderSampleScene, resolveRange } from '../../src/media/index.js';
 import { inpaintTask } from '../../src/tasks/inpaint.js';
 import { sequenceSamples, taskContext, tempDir } from '../media/helpers.js';
+import { boxDistance } from './helpers.js';
 
 const dir = tempDir('ss-temporal-feather-');
 const W = 96, H = 54, N = 7;
 const IN = 1, OUT = 6, DILATE = 2, FEATHER = 3;
-
-/** Chessboard distance of every pixel to the nearest set pixel, capped at cap (brute force, tiny frames). */
-function boxDistance(mask: Uint8Array, cap: number): Uint8Array {
-  const out = new Uint8Array(W * H).fill(cap);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    let d = cap;
-    for (let dy = -cap; dy <= cap; dy++) for (let dx = -cap; dx <= cap; dx++) {
-      const yy = y + dy, xx = x + dx;
-      if (yy >= 0 && yy < H && xx >= 0 && xx < W && mask[yy * W + xx]) d = Math.min(d, Math.max(Math.abs(dx), Math.abs(dy)));
-    }
-    out[y * W + x] = d;
-  }
-  return out;
-}
 
 test('inpaint (classical) feather: fill blended into the source over `feather` px outside the dilated mask, bit-exact beyond', async () => {
   const meta = await renderSampleScene({ dir: join(dir, 'scene'), width: W, height: H, frames: N, fps: { num: 25, den: 1 } });
@@ -36,7 +23,7 @@ test('inpaint (classical) feather: fill blended into the source over `feather` p
   const dist: Uint8Array[] = [];
   for (let i = IN; i < OUT; i++) {
     const m = await (masks as { get(i: number): Promise<FloatFrame> }).get(i);
-    dist.push(boxDistance(Uint8Array.from(m.data, (v) => (v > 0 ? 1 : 0)), FEATHER + 2));
+    dist.push(boxDistance(Uint8Array.from(m.data, (v) => (v > 0 ? 1 : 0)), W, H, FEATHER + 2));
   }
   await masks.close();
   // the fill: the same clip completed with the dilated mask + band as its hole, no feather
