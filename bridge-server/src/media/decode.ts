@@ -26,7 +26,7 @@ export function yuvToRgbFilter(info: MediaInfo): string {
 }
 
 /** Decoder arguments for [in, out) of a probed clip, output as 16-bit RGB(A) raw video on stdout. */
-export function decodeArgs(info: MediaInfo, first: number, count: number, channels: 3 | 4, conform?: ReadFramesOptions['conformFps']): string[] {
+export function decodeArgs(info: MediaInfo, first: number, count: number, channels: 3 | 4, conform?: ReadFramesOptions['conformFps'], byteOrder: 'le' | 'be' = 'le'): string[] {
   const args = ['-v', 'error', '-nostdin', '-noautorotate'];
   const fps = conform && conform !== 'average' ? conform : info.fps;
   if (first > 0) {
@@ -42,7 +42,7 @@ export function decodeArgs(info: MediaInfo, first: number, count: number, channe
   if (conform) filters.push(`fps=${fps.num}/${fps.den}`);
   filters.push(yuvToRgbFilter(info));
   args.push('-vf', filters.join(','));
-  args.push('-frames:v', String(count), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', channels === 4 ? 'rgba64le' : 'rgb48le', 'pipe:1');
+  args.push('-frames:v', String(count), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', `${channels === 4 ? 'rgba64' : 'rgb48'}${byteOrder}`, 'pipe:1');
   return args;
 }
 
@@ -88,8 +88,7 @@ export async function* readRawFrames(path: string, opts: ReadFramesOptions & { b
   const frameBytes = width * height * channels * 2;
   const { ffmpeg } = resolveFfmpeg();
   if (opts.signal?.aborted) throw new StudioError('E_CANCELLED');
-  const args = decodeArgs(probed, range.in, count, channels, conformRate);
-  if (opts.byteOrder === 'be') args[args.length - 2] = channels === 4 ? 'rgba64be' : 'rgb48be';
+  const args = decodeArgs(probed, range.in, count, channels, conformRate, opts.byteOrder);
   const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => {

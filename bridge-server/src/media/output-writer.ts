@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { StudioError, sourceFrameToTimecode, timecodeRate, type FloatFrame, type JobOutput, type OutputFormat } from '@synthetic-studio/shared';
+import { writeFileAtomic } from './atomic-file.js';
 import { streamCopyArgs, videoEncodeArgs, type EncodeSettings } from './encode-args.js';
 import { resolveFfmpeg } from './ffmpeg-binaries.js';
 import { frameToUint16, hashSamplesBE } from './frame-quantize.js';
@@ -35,19 +36,6 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Write a file so that it is either complete or absent: temp file, (fsync), rename. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, fsync = true): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    if (fsync) await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
 }
 
 /** A hard link where possible (same volume: instant, no extra space), else a copy. */
@@ -190,7 +178,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
 
   /** Movie: the segments joined by stream copy (exact per-segment durations, so timestamps stay on the frame grid), plus audio, timecode and tags. */
   async function joinSegments(): Promise<string> {
-    const list = [' ffconcat version 1.0'.trim()];
+    const list = ['ffconcat version 1.0'];
     const usec = (slotIndex: number) => Math.round((slotIndex * fps.den * 1e6) / fps.num);
     for (let s = 0; s < store.segments; s++) {
       const { first, count } = store.range(s);
@@ -283,8 +271,7 @@ export async function createOutputWriter(opts: OutputWriterOptions): Promise<Out
             if (k === frameCount - 1) hashes.last = h;
           }
         }
-        const dec = decodeArgs(info, firstFrame + first, count, channels);
-        dec[dec.length - 2] = channels === 4 ? 'rgba64be' : 'rgb48be'; // as readRawFrames with byteOrder 'be'
+        const dec = decodeArgs(info, firstFrame + first, count, channels, undefined, 'be'); // as readRawFrames with byteOrder 'be'
         await store.encodeWhole(s, (seg, target) => pipedSegmentSink(dec, segmentArgs(firstFrame + seg.first, ffmpegPath(segTarget(target))), `${format} segment ${seg.index}`, async () => {
           // a decoder that stopped early is no error to the encoder: count what it made
           const made = sequence ? (await readdir(target)).length : (await probeMedia(target, { signal: opts.signal })).frameCount;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '@synthetic-studio/shared';
+import { writeFileAtomic } from './atomic-file.js';
 import { frameCheckpointComplete, readFrameCheckpoint, writeFrameCheckpoint } from './frame-checkpoint.js';
 import type { SegmentSink } from './segment-encoder.js';
 
@@ -116,14 +117,7 @@ export class SegmentStore {
     }
     await mkdir(st.framesDir, { recursive: true });
     await mkdir(st.segmentsDir, { recursive: true });
-    if (JSON.stringify(prev) !== JSON.stringify(state)) {
-      const tmp = `${stateFile}.tmp-${randomBytes(4).toString('hex')}`;
-      const fh = await open(tmp, 'w');
-      await fh.writeFile(JSON.stringify(state));
-      await fh.datasync();
-      await fh.close();
-      await rename(tmp, stateFile);
-    }
+    if (JSON.stringify(prev) !== JSON.stringify(state)) await writeFileAtomic(stateFile, JSON.stringify(state));
     for (const e of await readdir(st.segmentsDir)) {
       const m = /^seg-(\d{6})(.*)$/.exec(e);
       const s = m ? Number(m[1]) : -1;
@@ -233,14 +227,20 @@ export class SegmentStore {
     return true;
   }
 
-  private async start(s: number, asActive: boolean): Promise<Active> {
+  /** Segment `s`'s encoder, writing a temp name in the segments folder (renamed when it completes). */
+  private async openSegment(s: number, open: SegmentStoreOptions['openSink']): Promise<{ first: number; count: number; sink: SegmentSink; tmp: string }> {
     const { first, count } = this.range(s);
     const tmp = join(this.segmentsDir, `.tmp-seg-${pad(s, 6)}-${randomBytes(4).toString('hex')}${this.o.kind === 'movie' ? this.o.ext : ''}`);
     this.temps.add(tmp);
     if (this.o.kind === 'files') await mkdir(tmp);
-    const sink = await this.o.openSink({ index: s, first, count }, tmp);
+    const sink = await open({ index: s, first, count }, tmp);
     this.live.add(sink);
     this.encoding.add(s);
+    return { first, count, sink, tmp };
+  }
+
+  private async start(s: number, asActive: boolean): Promise<Active> {
+    const { first, count, sink, tmp } = await this.openSegment(s, this.o.openSink);
     const a: Active = { seg: s, next: first, end: first + count, sink, tmp };
     if (asActive) this.active = a;
     await this.pump(a); // frames of the segment already checkpointed go first
@@ -291,13 +291,7 @@ export class SegmentStore {
     await this.queue;
     this.check();
     if (!this.untouched(s)) throw new StudioError('E_INTERNAL', `Segment ${s} has already begun.`);
-    const { first, count } = this.range(s);
-    const tmp = join(this.segmentsDir, `.tmp-seg-${pad(s, 6)}-${randomBytes(4).toString('hex')}${this.o.kind === 'movie' ? this.o.ext : ''}`);
-    this.temps.add(tmp);
-    if (this.o.kind === 'files') await mkdir(tmp);
-    const sink = open({ index: s, first, count }, tmp);
-    this.live.add(sink);
-    this.encoding.add(s);
+    const { first, count, sink, tmp } = await this.openSegment(s, open);
     for (let j = first; j < first + count; j++) this.accepted.add(j);
     await this.end({ seg: s, next: first + count, end: first + count, sink, tmp });
     await this.finishing;
