@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { StudioError, type OutputFormat, type Rational } from '@synthetic-studio/shared';
 import { videoEncodeArgs, type EncodeSettings } from './encode-args.js';
-import { resolveFfmpeg } from './ffmpeg-binaries.js';
-import { ffmpegPath, stderrTail } from './process.js';
+import { ffmpegPath } from './process.js';
+import { ffmpegSegmentSink } from './segment-encoder.js';
 
 export interface StreamEncoderOptions extends Partial<Omit<EncodeSettings, 'channels'>> {
   width: number;
@@ -26,7 +24,8 @@ export interface StreamEncoder {
 }
 
 /**
- * Encode frames streamed as raw 16-bit RGB(A) into ffmpeg's stdin — no intermediate files. Used
+ * Encode frames streamed as raw 16-bit RGB(A) into ffmpeg's stdin (the output writer's segment
+ * encoder, on native-order samples) — no intermediate files. Used
  * by the sample renderer and the benchmark's streaming path; jobs go through the output writer.
  */
 export function createStreamEncoder(o: StreamEncoderOptions): StreamEncoder {
@@ -44,35 +43,24 @@ export function createStreamEncoder(o: StreamEncoderOptions): StreamEncoder {
     '-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', channels === 4 ? 'rgba64le' : 'rgb48le', '-s', `${o.width}x${o.height}`,
     '-framerate', `${o.fps.num}/${o.fps.den}`, '-i', 'pipe:0', ...videoEncodeArgs(o.format, settings, ffmpegPath(o.output)),
   ];
-  const child = spawn(resolveFfmpeg().ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => {
-    if (stderr.length < 64 * 1024) stderr += b.toString('utf8');
-  });
-  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  let failed: Error | undefined;
-  child.on('error', (e) => (failed = e));
-  child.stdin.on('error', (e) => (failed = failed ?? e));
-  const onAbort = () => child.kill('SIGKILL');
+  const sink = ffmpegSegmentSink(args, o.output);
+  const onAbort = () => void sink.kill();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const frameSamples = o.width * o.height * channels;
   return {
     async write(samples) {
       if (o.signal?.aborted) throw new StudioError('E_CANCELLED');
       if (samples.length !== frameSamples) throw new StudioError('E_INTERNAL', `Frame has ${samples.length} samples, expected ${frameSamples}.`);
-      if (failed || child.exitCode !== null) throw new StudioError('E_FFMPEG', `Encoder stopped: ${stderrTail(stderr) || failed?.message}`);
-      const buf = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-      if (!child.stdin.write(buf)) await Promise.race([once(child.stdin, 'drain'), exited]);
+      await sink.write(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
     },
     async close() {
-      child.stdin.end();
-      const code = await exited;
+      const failure = await sink.close().then(() => null, (e: unknown) => e);
       o.signal?.removeEventListener('abort', onAbort);
       if (o.signal?.aborted) throw new StudioError('E_CANCELLED');
-      if (code !== 0) throw new StudioError('E_FFMPEG', `Encoding ${o.output} failed: ${stderrTail(stderr) || failed?.message}`, { stderr: stderrTail(stderr, 10) });
+      if (failure) throw failure;
     },
     kill() {
-      child.kill('SIGKILL');
+      void sink.kill();
     },
   };
 }
