@@ -90,7 +90,7 @@ export function validateExtendDiffusion(request: ExtendRequest): void {
  * - spatial: the range on the larger canvas; camera motion brings in what other frames saw, and
  *   the diffusion model invents the rest on keyframes that are then propagated. The new border is
  *   grown `dilate` px into the picture and the fill blended over `feather` px beyond that
- *   (FeatheredFill, as inpaint); farther in, the source is bit-exact.
+ *   (outpaintCanvas, shared with the classical engine); farther in, the source is bit-exact.
  * Both run the request's scheduler/steps/strength/guidance/negative prompt (extendDiffusionSettings:
  * the defaults differ per mode) and record the values used in the sidecar.
  */
