@@ -95,7 +95,10 @@ test('abort and a crashed run leave no partial file in the output folder', async
   const a = await createOutputWriter({ workDir: join(dir, 'w-abort'), request: request('prores', outDir), info, range });
   await a.write(0, frame);
   await a.write(1, frame);
-  assert.ok((await readdir(join(dir, 'w-abort', 'segments'))).some((f) => f.startsWith('.tmp-seg-')), 'the segment streams into the work folder');
+  // ffmpeg creates its output file once it has the first frame: give it up to 5 s to appear
+  const streaming = async () => (await readdir(join(dir, 'w-abort', 'segments'))).some((f) => f.startsWith('.tmp-seg-'));
+  for (let t = 0; t < 100 && !(await streaming()); t++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await streaming(), 'the segment streams into the work folder');
   await a.abort();
   assert.deepEqual(existsSync(outDir) ? await readdir(outDir) : [], [], 'nothing in the destination');
   assert.deepEqual((await readdir(join(dir, 'w-abort', 'segments'))).filter((f) => f.startsWith('.tmp')), [], 'temp segment removed');
