@@ -97,9 +97,12 @@ test('abort and a crashed run leave no partial file in the output folder', async
   await a.write(1, frame);
   // ffmpeg creates its output file once it has the first frame: give it up to 5 s to appear
   const streaming = async () => (await readdir(join(dir, 'w-abort', 'segments'))).some((f) => f.startsWith('.tmp-seg-'));
-  for (let t = 0; t < 100 && !(await streaming()); t++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(await streaming(), 'the segment streams into the work folder');
-  await a.abort();
+  try {
+    for (let t = 0; t < 100 && !(await streaming()); t++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(await streaming(), 'the segment streams into the work folder');
+  } finally {
+    await a.abort(); // also when the assertion fails: a live encoder would keep the test process waiting
+  }
   assert.deepEqual(existsSync(outDir) ? await readdir(outDir) : [], [], 'nothing in the destination');
   assert.deepEqual((await readdir(join(dir, 'w-abort', 'segments'))).filter((f) => f.startsWith('.tmp')), [], 'temp segment removed');
 
@@ -107,10 +110,14 @@ test('abort and a crashed run leave no partial file in the output folder', async
   // and keeps the frames that were checkpointed one by one (small frames always are)
   const work = join(dir, 'w-crash');
   const crashed = await createOutputWriter({ workDir: work, request: request('prores', outDir), info, range });
-  await crashed.write(0, frame);
-  const resumed = await createOutputWriter({ workDir: work, request: request('prores', outDir), info, range });
-  assert.deepEqual(resumed.missing(), [1, 2, 3]);
-  await crashed.abort(); // (only to stop its encoder process in this test)
+  let resumed;
+  try {
+    await crashed.write(0, frame);
+    resumed = await createOutputWriter({ workDir: work, request: request('prores', outDir), info, range });
+    assert.deepEqual(resumed.missing(), [1, 2, 3]);
+  } finally {
+    await crashed.abort(); // (only to stop its encoder process in this test, pass or fail)
+  }
   for (const i of [1, 2, 3]) await resumed.write(i, frame);
   const [out] = await resumed.finalize({ engine: 'classical', params: {}, metrics: {}, wallSeconds: 0 });
   assert.equal((await probeMedia(out.path)).frameCount, 4);
