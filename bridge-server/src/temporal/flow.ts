@@ -1,6 +1,6 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { DIS_QUALITY, disFlow, upsampleFlowTo, type DisParams } from './dis-flow.js';
-import { matchExposure, resizePlane, toGray255 } from './image.js';
+import { grayHalf255, matchExposure, resizePlane, toGray255 } from './image.js';
 import type { FlowField, Plane } from './types.js';
 
 export interface FlowOptions {
@@ -26,8 +26,13 @@ export function workingSize(width: number, height: number, maxSide = 960): { wid
 
 /** Grey image (0..255) of a frame at the working size; the flow engine's input. */
 export function flowInput(f: FloatFrame | Plane, maxSide = 960): Plane {
+  const ws = workingSize(f.width, f.height, maxSide);
+  if ('channels' in f && f.width >= 2 * ws.width && f.height >= 2 * ws.height) {
+    // resizePlane would start with downsample2 of the grey plane: fuse that step with the grey conversion
+    const half = grayHalf255(f);
+    return half.width === ws.width && half.height === ws.height ? half : resizePlane(half, ws.width, ws.height);
+  }
   const g = 'channels' in f ? toGray255(f) : f;
-  const ws = workingSize(g.width, g.height, maxSide);
   return ws.scale === 1 ? g : resizePlane(g, ws.width, ws.height);
 }
 

@@ -37,18 +37,94 @@ export function blur5(src: Plane, tmp?: Float32Array): Plane {
   return out;
 }
 
-/** Half-size image: blur then take the mean of each 2x2 block. */
+/**
+ * Half-size image: blur5 then the mean of each 2x2 block (clamped indices), computed in one pass.
+ * Both steps are separable, so per axis they compose to the 6-tap [1 5 10 10 5 1]/32 filter evaluated
+ * at even positions only; only the first and last output column/row touch the clamped border, and
+ * those use the exact composition of the clamped 5-tap blur with the clamped pair mean.
+ */
 export function downsample2(src: Plane): Plane {
-  const b = blur5(src);
-  const w2 = Math.max(1, src.width >> 1), h2 = Math.max(1, src.height >> 1);
+  return halve(src.width, src.height, src.data, 0);
+}
+
+/**
+ * downsample2(toGray255(f)) without the full-size grey plane: each grey row is made just before
+ * the horizontal pass needs it. Same values as the two-step form up to float rounding.
+ */
+export function grayHalf255(f: FloatFrame): Plane {
+  return halve(f.width, f.height, f.data, f.channels);
+}
+
+/** Grey row y (toGray255's formula) of a frame with c channels into row[0..w). */
+function grayRow(d: Float32Array, c: number, w: number, y: number, row: Float32Array): void {
+  if (c === 1) {
+    for (let x = 0, j = y * w; x < w; x++, j++) row[x] = d[j] * 255;
+  } else {
+    for (let x = 0, j = y * w * c; x < w; x++, j += c) row[x] = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2]) * 255;
+  }
+}
+
+/** Unnormalised clamped [1 4 6 4 1] at position p of r[off + 0..m]. */
+function tap5(r: Float32Array, off: number, p: number, m: number): number {
+  const p0 = p < 2 ? 0 : p - 2, p1 = p < 1 ? 0 : p - 1, p3 = p + 1 > m ? m : p + 1, p4 = p + 2 > m ? m : p + 2;
+  return r[off + p0] + 4 * r[off + p1] + 6 * r[off + p] + 4 * r[off + p3] + r[off + p4];
+}
+
+/** Horizontal half-size filter of the w-wide row at r[off..] into dst[t .. t + w2). */
+function halveRow(r: Float32Array, off: number, w: number, dst: Float32Array, t: number): void {
+  const w2 = w > 1 ? w >> 1 : 1, m = w - 1;
+  dst[t] = (tap5(r, off, 0, m) + tap5(r, off, m < 1 ? m : 1, m)) * 0.03125;
+  if (w2 === 1) return;
+  // taps 2x-2 .. 2x+3 of the output columns 1 .. w2-2 are all inside the row
+  let a = r[off], b = r[off + 1], c = r[off + 2], d = r[off + 3];
+  for (let x = 1, i = off + 4; x < w2 - 1; x++, i += 2) {
+    const e = r[i], f = r[i + 1];
+    dst[t + x] = (a + f + 5 * (b + e) + 10 * (c + d)) * 0.03125;
+    a = c; b = d; c = e; d = f;
+  }
+  dst[t + w2 - 1] = (tap5(r, off, 2 * w2 - 2, m) + tap5(r, off, 2 * w2 - 1, m)) * 0.03125;
+}
+
+/**
+ * The half-size filter of a w x h image: a grey plane (channels 0) or a frame whose grey rows are
+ * made on the fly. Horizontal results live in a ring of 8 half-width rows (an output row needs 6
+ * consecutive ones), so no full-size temporary is allocated.
+ */
+function halve(w: number, h: number, src: Float32Array, channels: number): Plane {
+  const w2 = w > 1 ? w >> 1 : 1, h2 = h > 1 ? h >> 1 : 1, ym = h - 1;
   const out = createPlane(w2, h2);
-  const { width: w, height: h } = src;
-  const s = b.data, o = out.data;
-  for (let y = 0; y < h2; y++) {
-    const ya = Math.min(h - 1, 2 * y), yb = Math.min(h - 1, 2 * y + 1);
-    for (let x = 0; x < w2; x++) {
-      const xa = Math.min(w - 1, 2 * x), xb = Math.min(w - 1, 2 * x + 1);
-      o[y * w2 + x] = 0.25 * (s[ya * w + xa] + s[ya * w + xb] + s[yb * w + xa] + s[yb * w + xb]);
+  const o = out.data;
+  const ring = new Float32Array(8 * w2);
+  const row = channels > 0 ? new Float32Array(w) : src;
+  let next = 0; // next source row to filter into the ring
+  for (let y2 = 0; y2 < h2; y2++) {
+    const a = 2 * y2, last = a + 3 > ym ? ym : a + 3;
+    for (; next <= last; next++) {
+      if (channels > 0) grayRow(src, channels, w, next, row);
+      halveRow(row, channels > 0 ? 0 : next * w, w, ring, (next & 7) * w2);
+    }
+    const ro = y2 * w2;
+    if (y2 > 0 && y2 < h2 - 1) {
+      const r0 = ((a - 2) & 7) * w2, r1 = ((a - 1) & 7) * w2, r2 = (a & 7) * w2;
+      const r3 = ((a + 1) & 7) * w2, r4 = ((a + 2) & 7) * w2, r5 = ((a + 3) & 7) * w2;
+      for (let x = 0; x < w2; x++) {
+        o[ro + x] = (ring[r0 + x] + ring[r5 + x] + 5 * (ring[r1 + x] + ring[r4 + x]) + 10 * (ring[r2 + x] + ring[r3 + x])) * 0.03125;
+      }
+    } else {
+      // border row: clamped 5-tap around rows a and b = min(a + 1, h - 1), as weights on ring rows
+      const b = a + 1 > ym ? ym : a + 1;
+      const offs: number[] = [], wts: number[] = [];
+      for (const c of [a, b]) {
+        for (let d = -2; d <= 2; d++) {
+          const y = c + d < 0 ? 0 : c + d > ym ? ym : c + d;
+          offs.push((y & 7) * w2); wts.push((d === 0 ? 6 : d === 1 || d === -1 ? 4 : 1) * 0.03125);
+        }
+      }
+      for (let x = 0; x < w2; x++) {
+        let acc = 0;
+        for (let k = 0; k < 10; k++) acc += wts[k] * ring[offs[k] + x];
+        o[ro + x] = acc;
+      }
     }
   }
   return out;
