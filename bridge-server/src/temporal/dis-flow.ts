@@ -1,4 +1,4 @@
-import { bandBounds, levelSteps, patchPositions, stepBands, type DisLevelState } from './flow-dis-bands.js';
+import { bandBounds, bandScratchBytes, HEADER, HEADER_WORDS, levelSteps, patchPositions, stepBands, type DisLevelState } from './flow-dis-bands.js';
 import { flowTeam, type FlowTeam } from './flow-team.js';
 import { downsample2 } from './image.js';
 import { createFlow, type FlowField, type Plane } from './types.js';
@@ -9,8 +9,8 @@ import { DEFAULT_VARIATIONAL, type VariationalParams } from './variational-refin
  * per pyramid level, a grid of overlapping patches each finds its displacement by inverse-
  * compositional Lucas–Kanade on mean-normalised patches (robust to brightness offsets), with
  * spatial propagation of neighbours' results; patches are averaged into a dense field weighted by
- * their photometric fit, then a variational refinement smooths and sharpens it. The per-level
- * kernels are in flow-dis-bands.ts.
+ * their photometric fit, then a variational refinement smooths and sharpens it. A level's steps are
+ * in flow-dis-bands.ts, their kernels in WebAssembly (flow-kernels.ts, source wasm/dis-kernels.ts).
  */
 export interface DisParams {
   patchSize: number;
@@ -59,21 +59,28 @@ function downsampleHole(m: Uint8Array | null, w: number, h: number): Uint8Array 
   return out;
 }
 
-/** Arrays of one level, on SharedArrayBuffers when the team has helpers. */
-type LevelArrays = Pick<DisLevelState, 'd0' | 'd1' | 'U' | 'V' | 'Uo' | 'Vo' | 'g0x' | 'g0y' | 'g1x' | 'g1y' | 'g0xx' | 'g0xy' | 'g0yy' | 'g1xx' | 'g1xy' | 'g1yy'
-  | 'Hxx' | 'Hxy' | 'Hyy' | 'mgx' | 'mgy' | 'S0x' | 'S0y' | 'Sx' | 'Sy' | 'ok' | 'cntK' | 'T' | 'inside' | 'DA' | 'DB'>;
+/** A level's arrays in the team's kernel memory, and its header (array addresses written once). */
+interface LevelArrays { hdr: Int32Array; hdrF: Float32Array; d0: Float32Array; d1: Float32Array; U: Float32Array; V: Float32Array; Uo: Float32Array; Vo: Float32Array; DA: Float32Array; hole0: Uint8Array; hole1: Uint8Array }
 
-const NO_INPUTS = { d0: new Float32Array(0), d1: new Float32Array(0), U: new Float32Array(0), V: new Float32Array(0) };
-
-/** A level's arrays; d0, d1, U, V are allocated unless given. */
-function levelArrays(team: FlowTeam, n: number, np: number, inputs: { d0: Float32Array; d1: Float32Array; U: Float32Array; V: Float32Array } | null): LevelArrays {
-  const f = (k: number) => team.float32(k);
-  return {
-    ...(inputs ?? { d0: f(n), d1: f(n), U: f(n), V: f(n) }), Uo: f(n), Vo: f(n),
-    g0x: f(n), g0y: f(n), g1x: f(n), g1y: f(n), g0xx: f(n), g0xy: f(n), g0yy: f(n), g1xx: f(n), g1xy: f(n), g1yy: f(n),
-    Hxx: f(np), Hxy: f(np), Hyy: f(np), mgx: f(np), mgy: f(np), S0x: f(np), S0y: f(np), Sx: f(np), Sy: f(np), ok: team.uint8(np), cntK: f(np),
-    T: f(8 * n), inside: team.uint8(n), DA: f(2 * n), DB: f(2 * n),
+function levelArrays(team: FlowTeam, w: number, h: number, ps: number, xs: Int32Array, ys: Int32Array, rowBands: Int32Array, patchBands: Int32Array): LevelArrays {
+  const A = team.arena, n = w * h, np = xs.length * ys.length;
+  const hdr = A.int32(HEADER_WORDS);
+  const put = (k: number, a: ArrayBufferView): void => { hdr[k] = a.byteOffset; };
+  const f = (k: number, len = n): Float32Array => { const a = A.float32(len); put(k, a); return a; };
+  const H = HEADER;
+  const XS = A.int32(xs.length), YS = A.int32(ys.length);
+  XS.set(xs); YS.set(ys); put(H.XS, XS); put(H.YS, YS);
+  const out: LevelArrays = {
+    hdr, hdrF: new Float32Array(hdr.buffer, hdr.byteOffset, HEADER_WORDS),
+    d0: f(H.D0), d1: f(H.D1), U: f(H.U), V: f(H.V), Uo: f(H.UO), Vo: f(H.VO), DA: f(H.DA, 2 * n), hole0: A.uint8(n), hole1: A.uint8(n),
   };
+  for (const k of [H.G0X, H.G0Y, H.G1X, H.G1Y, H.G0XX, H.G0XY, H.G0YY, H.G1XX, H.G1XY, H.G1YY]) f(k);
+  for (const k of [H.HXX, H.HXY, H.HYY, H.MGX, H.MGY, H.S0X, H.S0Y, H.SX, H.SY, H.CNTK]) f(k, np);
+  put(H.OK, A.uint8(np)); f(H.T, 8 * n); put(H.INSIDE, A.uint8(n)); f(H.DB, 2 * n);
+  const bytes = bandScratchBytes(w, ps, xs.length, rowBands, patchBands, ROW_MARGIN, PATCH_MARGIN);
+  hdr[H.SCRATCH_BYTES] = bytes;
+  put(H.SCRATCH, A.uint8(bytes * Math.max(rowBands.length, patchBands.length)));
+  return out;
 }
 
 /**
@@ -81,29 +88,25 @@ function levelArrays(team: FlowTeam, n: number, np: number, inputs: { d0: Float3
  * refined flow, in arrays the team keeps (disFlow copies the final ones out).
  */
 function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams, hole0: Uint8Array | null, hole1: Uint8Array | null, team: FlowTeam): FlowField {
-  const w = I0.width, h = I0.height, n = w * h;
+  const w = I0.width, h = I0.height;
   const ps = Math.min(p.patchSize, w, h);
   const xs = patchPositions(w, ps, p.patchStride), ys = patchPositions(h, ps, p.patchStride);
-  const nx = xs.length, ny = ys.length, np = nx * ny;
+  const nx = xs.length, ny = ys.length;
+  const rowBands = bandBounds(h, BAND_ROWS, MAX_BANDS), patchBands = bandBounds(ny, BAND_PATCH_ROWS, MAX_BANDS);
   // the team keeps the arrays for the next pair of the same size (every array is fully written
-  // before it is read, except DA, cleared here); with helpers the inputs are copied into shared
-  // memory, in one thread they are used in place
-  const a = team.levelCache(`${l}:${w}x${h}:${np}`, () => levelArrays(team, n, np, team.shared ? null : NO_INPUTS));
+  // before it is read, except DA, cleared here)
+  const a = team.levelCache(`${l}:${w}x${h}:${ps}/${p.patchStride}`, () => levelArrays(team, w, h, ps, xs, ys, rowBands, patchBands));
   a.DA.fill(0);
-  if (team.shared) { a.d0.set(I0.data); a.d1.set(I1.data); a.U.set(init.u); a.V.set(init.v); }
-  const inputs = team.shared ? {} : { d0: I0.data, d1: I1.data, U: init.u, V: init.v };
-  const shareMask = (m: Uint8Array | null): Uint8Array | null => { if (!m || !team.shared) return m; const b = team.uint8(m.length); b.set(m); return b; };
-  const v = p.variational;
-  const s: DisLevelState = {
-    w, h, ps, nx, ny, xs, ys,
-    gdIterations: p.gradientDescentIterations,
-    fixedPointIterations: v.fixedPointIterations, sorIterations: v.sorIterations, omega: v.omega, alpha: v.alpha, gamma: v.gamma, delta: v.delta,
-    rowBands: bandBounds(h, BAND_ROWS, MAX_BANDS), patchBands: bandBounds(ny, BAND_PATCH_ROWS, MAX_BANDS),
-    rowMargin: ROW_MARGIN, patchMargin: PATCH_MARGIN,
-    hole0: shareMask(hole0), hole1: shareMask(hole1),
-    ...a,
-    ...inputs,
-  };
+  a.d0.set(I0.data); a.d1.set(I1.data); a.U.set(init.u); a.V.set(init.v);
+  const H = HEADER, hdr = a.hdr, v = p.variational;
+  hdr[H.W] = w; hdr[H.H] = h; hdr[H.PS] = ps; hdr[H.NX] = nx; hdr[H.NY] = ny; hdr[H.GD] = p.gradientDescentIterations;
+  hdr[H.FPI] = v.fixedPointIterations; hdr[H.SOR] = v.sorIterations; hdr[H.ROWM] = ROW_MARGIN; hdr[H.PATCHM] = PATCH_MARGIN;
+  a.hdrF[H.OMEGA] = v.omega; a.hdrF[H.ALPHA] = v.alpha; a.hdrF[H.GAMMA] = v.gamma; a.hdrF[H.DELTA] = v.delta;
+  if (hole0) a.hole0.set(hole0);
+  if (hole1) a.hole1.set(hole1);
+  hdr[H.HOLE0] = hole0 ? a.hole0.byteOffset : 0;
+  hdr[H.HOLE1] = hole1 ? a.hole1.byteOffset : 0;
+  const s: DisLevelState = { w, h, nx, ny, fixedPointIterations: v.fixedPointIterations, rowBands, patchBands, hdr: hdr.byteOffset, U: a.U, V: a.V, Uo: a.Uo, Vo: a.Vo };
   team.setState(s);
   for (let step = 0, e = levelSteps(s); step < e; step++) team.run(step, stepBands(s, step));
   return { width: w, height: h, u: s.Uo, v: s.Vo };
@@ -165,6 +168,6 @@ export function disFlow(a: Plane, b: Plane, p: DisParams = DIS_QUALITY, holeA?: 
     flow = disLevel(l, A, B, flow, p, ha[l], hb[l], team);
   }
   if (flow.width !== a.width || flow.height !== a.height) return upsampleFlowTo(flow, a.width, a.height);
-  // the level's arrays are the team's (and may be shared memory, which cannot be transferred)
+  // the level's arrays are the team's (in shared memory, which cannot be transferred)
   return { width: flow.width, height: flow.height, u: new Float32Array(flow.u), v: new Float32Array(flow.v) };
 }

@@ -1,5 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { execDisBand, type DisLevelState } from './flow-dis-bands.js';
+import { disKernelModule, instantiateDisKernels, KernelArena, type DisKernels } from './flow-kernels.js';
 
 /**
  * Helper threads for the bands of one flow computation (flow-dis-bands.ts), so a single frame pair
@@ -88,9 +89,9 @@ export class FlowTeam {
    * drops them, and so do 10 s without a computation, so an idle thread holds nothing.
    */
   useCache(tag: string): void {
-    if (tag !== this.cacheTag) { this.cache.clear(); this.cacheTag = tag; }
+    if (tag !== this.cacheTag) { this.cache.clear(); this.arenaRef?.reset(); this.cacheTag = tag; }
     if (this.cacheTimer) this.cacheTimer.refresh();
-    else this.cacheTimer = setTimeout(() => { this.cache.clear(); this.cacheTag = ''; this.cacheTimer = undefined; }, CACHE_IDLE_MS).unref();
+    else this.cacheTimer = setTimeout(() => { this.cache.clear(); this.cacheTag = ''; this.arenaRef = null; this.kernels = null; this.cacheTimer = undefined; }, CACHE_IDLE_MS).unref();
   }
 
   levelCache<T extends object>(key: string, make: () => T): T {
@@ -99,31 +100,37 @@ export class FlowTeam {
     return v;
   }
 
-  /** True when helpers exist, i.e. level arrays must live on SharedArrayBuffers. */
+  /** True when helper threads exist. */
   get shared(): boolean {
     return this.workers.length > 0;
   }
 
-  float32(n: number): Float32Array {
-    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+  private arenaRef: KernelArena | null = null;
+  private kernels: DisKernels | null = null;
+  /** The arena the helpers were last sent. */
+  private postedArena: KernelArena | null = null;
+
+  /** The memory the level arrays live in (a new one after the team has been idle). */
+  get arena(): KernelArena {
+    if (!this.arenaRef) { this.arenaRef = new KernelArena(); this.kernels = instantiateDisKernels(this.arenaRef.memory); }
+    return this.arenaRef;
   }
 
-  uint8(n: number): Uint8Array {
-    return this.shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
-  }
-
-  /** The level state the following steps work on (posted to the helpers). */
+  /** The level state the following steps work on (posted to the helpers, with the memory when it is new to them). */
   setState(s: DisLevelState): void {
     this.state = s;
     this.stateId++;
-    for (const p of this.ports) p.postMessage({ id: this.stateId, state: s });
+    const arena = this.arena;
+    const memory = arena !== this.postedArena ? { memory: arena.memory, module: disKernelModule() } : {};
+    this.postedArena = arena;
+    for (const p of this.ports) p.postMessage({ id: this.stateId, state: s, ...memory });
   }
 
   /** Runs all bands of a step; returns when every band is done. */
   run(step: number, bands: number): void {
-    const s = this.state!;
+    const s = this.state!, k = this.kernels!;
     if (!this.shared) {
-      for (let b = 0; b < bands; b++) execDisBand(s, step, b);
+      for (let b = 0; b < bands; b++) execDisBand(s, step, b, k);
       return;
     }
     const c = this.ctrl;
@@ -135,7 +142,7 @@ export class FlowTeam {
     Atomics.store(c, CTRL.NEXT, pack(seq, 0));
     Atomics.store(c, CTRL.SEQ, seq);
     Atomics.notify(c, CTRL.SEQ);
-    if (!this.helpersOnly) takeBands(c, seq, bands, (b) => execDisBand(s, step, b));
+    if (!this.helpersOnly) takeBands(c, seq, bands, (b) => execDisBand(s, step, b, k));
     const t0 = this.helpersOnly ? Date.now() : 0;
     for (;;) {
       const d = Atomics.load(c, CTRL.DONE);
