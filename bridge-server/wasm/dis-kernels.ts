@@ -428,14 +428,17 @@ export function densify(hdr: usize, band: i32, y0: i32, y1: i32): void {
 const EPS2: f32 = 1e-6;
 
 /**
- * Linearised data terms for rows y0..y1-1, 8 per pixel: Ix Iy Iz Ixx Ixy Iyy Ixz Iyz, from I1's
- * channels sampled at x + (U, V) (bilinear, clamped; the weights are shared by the six channels).
+ * Linearised data terms for rows y0..y1-1, 8 planes of n = w·h floats: Ix Iy Iz Ixx Ixy Iyy Ixz Iyz,
+ * from I1's channels sampled at x + (U, V) (bilinear, clamped; the weights are shared by the six
+ * channels).
  */
 export function dataTerms(hdr: usize, y0: i32, y1: i32): void {
   const w = hi(hdr, H_W), h = hi(hdr, H_H);
   const U = hp(hdr, H_U), V = hp(hdr, H_V), T = hp(hdr, H_T), inside = hp(hdr, H_INSIDE), hole0 = hp(hdr, H_HOLE0), hole1 = hp(hdr, H_HOLE1);
   const d0 = hp(hdr, H_D0), g0x = hp(hdr, H_G0X), g0y = hp(hdr, H_G0Y), g0xx = hp(hdr, H_G0XX), g0xy = hp(hdr, H_G0XY), g0yy = hp(hdr, H_G0YY);
   const s0 = hp(hdr, H_D1), s1 = hp(hdr, H_G1X), s2 = hp(hdr, H_G1Y), s3 = hp(hdr, H_G1XX), s4 = hp(hdr, H_G1XY), s5 = hp(hdr, H_G1YY);
+  const P = <usize>(w * h) << 2;
+  const T0 = T, T1 = T + P, T2 = T1 + P, T3 = T2 + P, T4 = T3 + P, T5 = T4 + P, T6 = T5 + P, T7 = T6 + P;
   const xm = <f32>(w - 1), ym = <f32>(h - 1);
   for (let y = y0, i = y0 * w; y < y1; y++) {
     for (let x = 0; x < w; x++, i++) {
@@ -455,15 +458,14 @@ export function dataTerms(hdr: usize, y0: i32, y1: i32): void {
       const i1xx = w00 * ld(s3, qa) + w01 * ld(s3, qb) + w10 * ld(s3, qc) + w11 * ld(s3, qd);
       const i1xy = w00 * ld(s4, qa) + w01 * ld(s4, qb) + w10 * ld(s4, qc) + w11 * ld(s4, qd);
       const i1yy = w00 * ld(s5, qa) + w01 * ld(s5, qb) + w10 * ld(s5, qc) + w11 * ld(s5, qd);
-      const t = 8 * i;
-      st(T, t, <f32>0.5 * (i1x + ld(g0x, i)));
-      st(T, t + 1, <f32>0.5 * (i1y + ld(g0y, i)));
-      st(T, t + 2, i1 - ld(d0, i));
-      st(T, t + 3, <f32>0.5 * (i1xx + ld(g0xx, i)));
-      st(T, t + 4, <f32>0.5 * (i1xy + ld(g0xy, i)));
-      st(T, t + 5, <f32>0.5 * (i1yy + ld(g0yy, i)));
-      st(T, t + 6, i1x - ld(g0x, i));
-      st(T, t + 7, i1y - ld(g0y, i));
+      st(T0, i, <f32>0.5 * (i1x + ld(g0x, i)));
+      st(T1, i, <f32>0.5 * (i1y + ld(g0y, i)));
+      st(T2, i, i1 - ld(d0, i));
+      st(T3, i, <f32>0.5 * (i1xx + ld(g0xx, i)));
+      st(T4, i, <f32>0.5 * (i1xy + ld(g0xy, i)));
+      st(T5, i, <f32>0.5 * (i1yy + ld(g0yy, i)));
+      st(T6, i, i1x - ld(g0x, i));
+      st(T7, i, i1y - ld(g0y, i));
     }
   }
 }
@@ -480,62 +482,166 @@ export function dataTerms(hdr: usize, y0: i32, y1: i32): void {
   return alpha / (<f32>2 * Mathf.sqrt(ur * ur + ud * ud + vr * vr + vd * vd + EPS2));
 }
 
-/** Linearisation of image row y (local index of its first pixel jr): coefficients C of the row. */
-function lineariseRow(hdr: usize, D: usize, C: usize, y: i32, jr: i32): void {
+// The coefficients of a band's rows are 8 planes (local index j, plane stride Cs bytes): WX the
+// weight of edge j↔j+1, WY of edge j↔j+w, A12, B1 and B2 (with the smoothness pull of the fixed
+// U, V), RU = ω/(A11+Σw) and RV = ω/(A22+Σw) (0: no equation). An edge weight is zero where the
+// edge leaves the image, so the sweep runs without border branches.
+const C_WX = 0, C_WY = 1, C_A12 = 2, C_B1 = 3, C_B2 = 4, C_RU = 5, C_RV = 6;
+@inline function cp(C: usize, Cs: usize, plane: i32): usize { return C + <usize>plane * Cs; }
+
+/** du (even) and dv (odd) increments of 4 pixels from the interleaved D at byte address p. */
+@inline function evenLanes(p: usize): v128 { return i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6); }
+@inline function oddLanes(p: usize): v128 { return i32x4.shuffle(v128.load(p), v128.load(p, 16), 1, 3, 5, 7); }
+
+/** Linearisation of pixel x of image row y (index i, local index j), all borders handled. */
+function linearisePixel(hdr: usize, D: usize, C: usize, Cs: usize, x: i32, y: i32, i: i32, j: i32): void {
+  const w = hi(hdr, H_W);
+  const U = hp(hdr, H_U), V = hp(hdr, H_V), T = hp(hdr, H_T), inside = hp(hdr, H_INSIDE);
+  const gamma = hf(hdr, H_GAMMA), delta = hf(hdr, H_DELTA), omega = hf(hdr, H_OMEGA);
+  const WX = cp(C, Cs, C_WX), WY = cp(C, Cs, C_WY);
+  const uc = ld(U, i), vc = ld(V, i);
+  const dui = ld(D, 2 * j), dvi = ld(D, 2 * j + 1);
+  const kl = x > 0 ? ld(WX, j - 1) : <f32>0, kr = ld(WX, j), ku = ld(WY, j - w), kd = ld(WY, j);
+  const sw = (kl + kr) + (ku + kd);
+  // neighbours that do not exist have weight 0 (and are not read)
+  const sul: f32 = kl != 0 ? kl * (ld(U, i - 1) - uc) : 0, svl: f32 = kl != 0 ? kl * (ld(V, i - 1) - vc) : 0;
+  const sur: f32 = kr != 0 ? kr * (ld(U, i + 1) - uc) : 0, svr: f32 = kr != 0 ? kr * (ld(V, i + 1) - vc) : 0;
+  const suu: f32 = ku != 0 ? ku * (ld(U, i - w) - uc) : 0, svu: f32 = ku != 0 ? ku * (ld(V, i - w) - vc) : 0;
+  const sud: f32 = kd != 0 ? kd * (ld(U, i + w) - uc) : 0, svd: f32 = kd != 0 ? kd * (ld(V, i + w) - vc) : 0;
+  const su = (sul + sur) + (suu + sud), sv = (svl + svr) + (svu + svd);
+  let a11: f32 = 0, a12: f32 = 0, a22: f32 = 0, b1: f32 = 0, b2: f32 = 0;
+  if (ldb(inside, i) != 0) {
+    const P = <usize>(w * hi(hdr, H_H)) << 2;
+    const ix = ld(T, i), iy = ld(T + P, i), iz = ld(T + 2 * P, i), ixx = ld(T + 3 * P, i), ixy = ld(T + 4 * P, i), iyy = ld(T + 5 * P, i), ixz = ld(T + 6 * P, i), iyz = ld(T + 7 * P, i);
+    const r = iz + (ix * dui + iy * dvi);
+    const wd = delta / (<f32>2 * Mathf.sqrt(r * r + EPS2));
+    const rx = ixz + (ixx * dui + ixy * dvi);
+    const ry = iyz + (ixy * dui + iyy * dvi);
+    const wg = gamma / (<f32>2 * Mathf.sqrt(rx * rx + ry * ry + EPS2));
+    a11 = wd * (ix * ix) + wg * (ixx * ixx + ixy * ixy);
+    a12 = wd * (ix * iy) + wg * (ixx * ixy + ixy * iyy);
+    a22 = wd * (iy * iy) + wg * (ixy * ixy + iyy * iyy);
+    b1 = -(wd * (ix * iz) + wg * (ixx * ixz + ixy * iyz));
+    b2 = -(wd * (iy * iz) + wg * (ixy * ixz + iyy * iyz));
+  }
+  const denU = a11 + sw, denV = a22 + sw;
+  st(cp(C, Cs, C_A12), j, a12); st(cp(C, Cs, C_B1), j, b1 + su); st(cp(C, Cs, C_B2), j, b2 + sv);
+  st(cp(C, Cs, C_RU), j, denU > 1e-12 ? omega / denU : 0);
+  st(cp(C, Cs, C_RV), j, denV > 1e-12 ? omega / denV : 0);
+}
+
+/**
+ * Linearisation of image row y (local index of its first pixel jr): first the row's edge weights
+ * (its right and down edges; left and up were set with the pixels before), then each pixel's
+ * robust data weights and 2×2 system. Interior pixels of interior rows go 4 at a time.
+ */
+function lineariseRow(hdr: usize, D: usize, C: usize, Cs: usize, y: i32, jr: i32): void {
   const w = hi(hdr, H_W), h = hi(hdr, H_H);
   const U = hp(hdr, H_U), V = hp(hdr, H_V), T = hp(hdr, H_T), inside = hp(hdr, H_INSIDE);
   const alpha = hf(hdr, H_ALPHA), gamma = hf(hdr, H_GAMMA), delta = hf(hdr, H_DELTA), omega = hf(hdr, H_OMEGA);
+  const WX = cp(C, Cs, C_WX), WY = cp(C, Cs, C_WY);
   const downRow = y < h - 1;
-  for (let x = 0, i = y * w, j = jr; x < w; x++, i++, j++) {
-    const c = 8 * j;
-    const uc = ld(U, i), vc = ld(V, i);
-    const dui = ld(D, 2 * j), dvi = ld(D, 2 * j + 1);
-    // this pixel's right and down edges; left and up were set earlier in this pass
-    const right = x < w - 1;
-    const k = edgeWeight(U, V, D, i, j, w, right, downRow, alpha);
-    st(C, c, right ? k : 0);
-    st(C, c + 1, downRow ? k : 0);
-    const kl = ld(C, c - 8), kr = ld(C, c), ku = ld(C, c - 8 * w + 1), kd = ld(C, c + 1);
-    const sw = kl + kr + ku + kd;
-    // neighbours that do not exist have weight 0 (and are not read)
-    let su: f32 = 0, sv: f32 = 0;
-    if (kl != 0) { su += kl * (ld(U, i - 1) - uc); sv += kl * (ld(V, i - 1) - vc); }
-    if (kr != 0) { su += kr * (ld(U, i + 1) - uc); sv += kr * (ld(V, i + 1) - vc); }
-    if (ku != 0) { su += ku * (ld(U, i - w) - uc); sv += ku * (ld(V, i - w) - vc); }
-    if (kd != 0) { su += kd * (ld(U, i + w) - uc); sv += kd * (ld(V, i + w) - vc); }
-    let a11: f32 = 0, a12: f32 = 0, a22: f32 = 0, b1: f32 = 0, b2: f32 = 0;
-    if (ldb(inside, i) != 0) {
-      const t = 8 * i;
-      const ix = ld(T, t), iy = ld(T, t + 1), iz = ld(T, t + 2), ixx = ld(T, t + 3), ixy = ld(T, t + 4), iyy = ld(T, t + 5), ixz = ld(T, t + 6), iyz = ld(T, t + 7);
-      const r = iz + ix * dui + iy * dvi;
-      const wd = delta / (<f32>2 * Mathf.sqrt(r * r + EPS2));
-      const rx = ixz + ixx * dui + ixy * dvi;
-      const ry = iyz + ixy * dui + iyy * dvi;
-      const wg = gamma / (<f32>2 * Mathf.sqrt(rx * rx + ry * ry + EPS2));
-      a11 = wd * ix * ix + wg * (ixx * ixx + ixy * ixy);
-      a12 = wd * ix * iy + wg * (ixx * ixy + ixy * iyy);
-      a22 = wd * iy * iy + wg * (ixy * ixy + iyy * iyy);
-      b1 = -(wd * ix * iz + wg * (ixx * ixz + ixy * iyz));
-      b2 = -(wd * iy * iz + wg * (ixy * ixz + iyy * iyz));
+  const i0 = y * w, wb = <usize>w << 2;
+  const eps = f32x4.splat(EPS2), two = f32x4.splat(2), zero = f32x4.splat(0);
+  // edge weights
+  const va = f32x4.splat(alpha);
+  let x = 0;
+  for (; x + 4 <= w - 1; x += 4) {
+    const i = i0 + x, j = jr + x;
+    const pU = U + (<usize>i << 2), pV = V + (<usize>i << 2), pD = D + (<usize>j << 3);
+    const ut = f32x4.add(v128.load(pU), evenLanes(pD)), vt = f32x4.add(v128.load(pV), oddLanes(pD));
+    const ur = f32x4.sub(f32x4.add(v128.load(pU, 4), evenLanes(pD + 8)), ut), vr = f32x4.sub(f32x4.add(v128.load(pV, 4), oddLanes(pD + 8)), vt);
+    let s2 = f32x4.add(f32x4.mul(ur, ur), f32x4.mul(vr, vr));
+    if (downRow) {
+      const ud = f32x4.sub(f32x4.add(v128.load(pU + wb), evenLanes(pD + (wb << 1))), ut), vd = f32x4.sub(f32x4.add(v128.load(pV + wb), oddLanes(pD + (wb << 1))), vt);
+      s2 = f32x4.add(s2, f32x4.add(f32x4.mul(ud, ud), f32x4.mul(vd, vd)));
     }
-    const denU = a11 + sw, denV = a22 + sw;
-    st(C, c + 2, a12); st(C, c + 3, b1 + su); st(C, c + 4, b2 + sv);
-    st(C, c + 5, denU > 1e-12 ? omega / denU : 0);
-    st(C, c + 6, denV > 1e-12 ? omega / denV : 0);
+    const k = f32x4.div(va, f32x4.mul(two, f32x4.sqrt(f32x4.add(s2, eps))));
+    v128.store(WX + (<usize>j << 2), k);
+    v128.store(WY + (<usize>j << 2), downRow ? k : zero);
   }
+  for (; x < w; x++) {
+    const k = edgeWeight(U, V, D, i0 + x, jr + x, w, x < w - 1, downRow, alpha);
+    st(WX, jr + x, x < w - 1 ? k : 0);
+    st(WY, jr + x, downRow ? k : 0);
+  }
+  // equations
+  if (y == 0 || !downRow || w < 6) {
+    for (x = 0; x < w; x++) linearisePixel(hdr, D, C, Cs, x, y, i0 + x, jr + x);
+    return;
+  }
+  linearisePixel(hdr, D, C, Cs, 0, y, i0, jr);
+  const P = <usize>(w * h) << 2;
+  const vd = f32x4.splat(delta), vg = f32x4.splat(gamma), vo = f32x4.splat(omega), tiny = f32x4.splat(1e-12);
+  const A12 = cp(C, Cs, C_A12), B1 = cp(C, Cs, C_B1), B2 = cp(C, Cs, C_B2), RU = cp(C, Cs, C_RU), RV = cp(C, Cs, C_RV);
+  for (x = 1; x + 4 <= w - 1; x += 4) {
+    const i = i0 + x, j = jr + x;
+    const oi = <usize>i << 2, oj = <usize>j << 2;
+    const pU = U + oi, pV = V + oi, pD = D + (<usize>j << 3);
+    const uc = v128.load(pU), vc = v128.load(pV);
+    const du = evenLanes(pD), dv = oddLanes(pD);
+    const kl = v128.load(WX + oj - 4), kr = v128.load(WX + oj), ku = v128.load(WY + oj - wb), kd = v128.load(WY + oj);
+    const sw = f32x4.add(f32x4.add(kl, kr), f32x4.add(ku, kd));
+    const su = f32x4.add(f32x4.add(f32x4.mul(kl, f32x4.sub(v128.load(pU - 4), uc)), f32x4.mul(kr, f32x4.sub(v128.load(pU, 4), uc))),
+      f32x4.add(f32x4.mul(ku, f32x4.sub(v128.load(pU - wb), uc)), f32x4.mul(kd, f32x4.sub(v128.load(pU + wb), uc))));
+    const sv = f32x4.add(f32x4.add(f32x4.mul(kl, f32x4.sub(v128.load(pV - 4), vc)), f32x4.mul(kr, f32x4.sub(v128.load(pV, 4), vc))),
+      f32x4.add(f32x4.mul(ku, f32x4.sub(v128.load(pV - wb), vc)), f32x4.mul(kd, f32x4.sub(v128.load(pV + wb), vc))));
+    const pT = T + oi;
+    const ix = v128.load(pT), iy = v128.load(pT + P), iz = v128.load(pT + 2 * P), ixx = v128.load(pT + 3 * P), ixy = v128.load(pT + 4 * P), iyy = v128.load(pT + 5 * P), ixz = v128.load(pT + 6 * P), iyz = v128.load(pT + 7 * P);
+    const r = f32x4.add(iz, f32x4.add(f32x4.mul(ix, du), f32x4.mul(iy, dv)));
+    const wd = f32x4.div(vd, f32x4.mul(two, f32x4.sqrt(f32x4.add(f32x4.mul(r, r), eps))));
+    const rx = f32x4.add(ixz, f32x4.add(f32x4.mul(ixx, du), f32x4.mul(ixy, dv)));
+    const ry = f32x4.add(iyz, f32x4.add(f32x4.mul(ixy, du), f32x4.mul(iyy, dv)));
+    const wg = f32x4.div(vg, f32x4.mul(two, f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(rx, rx), f32x4.mul(ry, ry)), eps))));
+    // pixels without a data term (moved outside the image, or unknown) get none
+    const ins = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(inside + <usize>i))), zero);
+    const a11 = v128.and(ins, f32x4.add(f32x4.mul(wd, f32x4.mul(ix, ix)), f32x4.mul(wg, f32x4.add(f32x4.mul(ixx, ixx), f32x4.mul(ixy, ixy)))));
+    const a12 = v128.and(ins, f32x4.add(f32x4.mul(wd, f32x4.mul(ix, iy)), f32x4.mul(wg, f32x4.add(f32x4.mul(ixx, ixy), f32x4.mul(ixy, iyy)))));
+    const a22 = v128.and(ins, f32x4.add(f32x4.mul(wd, f32x4.mul(iy, iy)), f32x4.mul(wg, f32x4.add(f32x4.mul(ixy, ixy), f32x4.mul(iyy, iyy)))));
+    const b1 = v128.and(ins, f32x4.neg(f32x4.add(f32x4.mul(wd, f32x4.mul(ix, iz)), f32x4.mul(wg, f32x4.add(f32x4.mul(ixx, ixz), f32x4.mul(ixy, iyz))))));
+    const b2 = v128.and(ins, f32x4.neg(f32x4.add(f32x4.mul(wd, f32x4.mul(iy, iz)), f32x4.mul(wg, f32x4.add(f32x4.mul(ixy, ixz), f32x4.mul(iyy, iyz))))));
+    const denU = f32x4.add(a11, sw), denV = f32x4.add(a22, sw);
+    v128.store(A12 + oj, a12);
+    v128.store(B1 + oj, f32x4.add(b1, su));
+    v128.store(B2 + oj, f32x4.add(b2, sv));
+    v128.store(RU + oj, v128.and(f32x4.gt(denU, tiny), f32x4.div(vo, denU)));
+    v128.store(RV + oj, v128.and(f32x4.gt(denV, tiny), f32x4.div(vo, denV)));
+  }
+  for (; x < w; x++) linearisePixel(hdr, D, C, Cs, x, y, i0 + x, jr + x);
 }
 
-/** One SOR sweep over the row of the padded increments D starting at local index jr, with the coefficients C. */
-function sorRow(w: i32, jr: i32, D: usize, C: usize, om1: f32): void {
-  for (let j = jr, e = jr + w; j < e; j++) {
-    const c = 8 * j, d = 2 * j;
-    const kl = ld(C, c - 8), kr = ld(C, c), ku = ld(C, c - 8 * w + 1), kd = ld(C, c + 1);
-    const a12 = ld(C, c + 2);
-    const ru = ld(C, c + 5);
-    // a pixel with no equation keeps its increment
-    if (ru != 0) st(D, d, om1 * ld(D, d) + (ld(C, c + 3) - a12 * ld(D, d + 1) + kl * ld(D, d - 2) + kr * ld(D, d + 2) + ku * ld(D, d - 2 * w) + kd * ld(D, d + 2 * w)) * ru);
-    const rv = ld(C, c + 6);
-    if (rv != 0) st(D, d + 1, om1 * ld(D, d + 1) + (ld(C, c + 4) - a12 * ld(D, d) + kl * ld(D, d - 1) + kr * ld(D, d + 3) + ku * ld(D, d - 2 * w + 1) + kd * ld(D, d + 2 * w + 1)) * rv);
+/**
+ * One SOR update of pixel j (local index) of the padded increments D, with the coefficient planes
+ * at C. The left neighbour was updated just before, so its term is added last: the chain from one
+ * pixel to the next is one multiply and one add.
+ */
+@inline function sorPixel(w: i32, j: i32, D: usize, C: usize, Cs: usize, om1: f32): void {
+  const d = 2 * j;
+  const WX = C, WY = C + Cs;
+  const kl = ld(WX, j - 1), kr = ld(WX, j), ku = ld(WY, j - w), kd = ld(WY, j);
+  const a12 = ld(C + 2 * Cs, j);
+  const ru = ld(C + 5 * Cs, j), rv = ld(C + 6 * Cs, j);
+  // a pixel with no equation keeps its increment
+  let u = ld(D, d);
+  if (ru != 0) u = (om1 * u + (ld(C + 3 * Cs, j) - a12 * ld(D, d + 1) + kr * ld(D, d + 2) + ku * ld(D, d - 2 * w) + kd * ld(D, d + 2 * w)) * ru) + (kl * ru) * ld(D, d - 2);
+  st(D, d, u);
+  if (rv != 0) st(D, d + 1, (om1 * ld(D, d + 1) + (ld(C + 4 * Cs, j) + kr * ld(D, d + 3) + ku * ld(D, d - 2 * w + 1) + kd * ld(D, d + 2 * w + 1)) * rv) + ((kl * rv) * ld(D, d - 1) - (a12 * rv) * u));
+}
+
+/**
+ * Sweeps 0..S-1 of one wavefront step: sweep k on local row r − k (rows outside 0..bh-1 skipped).
+ * Each pixel update depends on the one to its left, so one row is a chain of dependent updates;
+ * the S rows are interleaved with a skew of one pixel per sweep (sweep k at pixel x − k), which
+ * keeps S independent chains in flight and gives exactly the values of sweeping the rows one after
+ * the other: sweep k of a pixel reads the pixel below after sweep k − 1 (one column ahead) and the
+ * pixel above after sweep k (done one column earlier), as in the row-by-row order.
+ */
+function sorWavefront(w: i32, r: i32, bh: i32, S: i32, D: usize, C: usize, Cs: usize, om1: f32): void {
+  for (let x = 0, e = w + S - 1; x < e; x++) {
+    for (let k = 0; k < S; k++) {
+      const row = r - k, px = x - k;
+      if (row >= 0 && row < bh && px >= 0 && px < w) sorPixel(w, w * (1 + row) + px, D, C, Cs, om1);
+    }
   }
 }
 
@@ -546,9 +652,8 @@ function sorRow(w: i32, jr: i32, D: usize, C: usize, om1: f32): void {
  * the previous iteration, writes the band's rows of the next; the last iteration writes the
  * refined flow.
  *
- * Local layout: D (du, dv at 2j, 2j+1) and C (8j..: wx (edge j↔j+1), wy (edge j↔j+w), A12, b1, b2
- * with the smoothness pull of the fixed U, V, ω/(A11+Σw), ω/(A22+Σw), 0: no equation); an edge
- * weight is zero where the edge leaves the image, so the sweep runs without border branches.
+ * Local layout: D (du, dv at 2j, 2j+1) and the coefficient planes C (see C_WX…), both with a row
+ * of padding above and below the rows y0..y1-1.
  */
 export function fixedPoint(hdr: usize, band: i32, f: i32, b0: i32, b1: i32): void {
   const w = hi(hdr, H_W), h = hi(hdr, H_H);
@@ -557,27 +662,25 @@ export function fixedPoint(hdr: usize, band: i32, f: i32, b0: i32, b1: i32): voi
   const y0 = max(0, b0 - hi(hdr, H_ROWM)), y1 = min(h, b1 + hi(hdr, H_ROWM));
   const bh = y1 - y0, n = bh * w;
   const Dprev = f % 2 == 0 ? hp(hdr, H_DA) : hp(hdr, H_DB), Dnext = f % 2 == 0 ? hp(hdr, H_DB) : hp(hdr, H_DA);
-  const D = scratchOf(hdr, band), C = D + al16(<usize>(2 * (n + 2 * w)) << 2);
+  const L = n + 2 * w;
+  const D = scratchOf(hdr, band), C = D + al16(<usize>(2 * L) << 2), Cs = al16(<usize>L << 2);
   // halo rows above and below (zero outside the image), then the band
   const ra = max(0, y0 - 1), rb = min(h, y1 + 1);
   memory.copy(D + (y0 > 0 ? 0 : <usize>(2 * w) << 2), Dprev + (<usize>(2 * ra * w) << 2), <usize>(2 * (rb - ra) * w) << 2);
   if (y0 == 0) memory.fill(D, 0, <usize>(2 * w) << 2);
   if (y1 == h) memory.fill(D + (<usize>(2 * (w + n)) << 2), 0, <usize>(2 * w) << 2);
-  memory.fill(C, 0, <usize>(8 * w) << 2);
+  for (let p = 0; p < 8; p++) memory.fill(cp(C, Cs, p), 0, <usize>w << 2);
   if (y0 > 0) {
     // down-edge weight of the row above (the band's first row reads it as its up weight)
-    const iu = (y0 - 1) * w;
-    for (let x = 0; x < w; x++) st(C, 8 * x + 1, edgeWeight(U, V, D, iu + x, x, w, x < w - 1, true, alpha));
+    const iu = (y0 - 1) * w, WY = cp(C, Cs, C_WY);
+    for (let x = 0; x < w; x++) st(WY, x, edgeWeight(U, V, D, iu + x, x, w, x < w - 1, true, alpha));
   }
   // Linearise row r, then sweep 1 on row r, sweep 2 on row r−1, …: every row sees exactly what it
   // sees in whole passes, but the rows in use stay in cache.
   const om1 = <f32>1 - omega, S = hi(hdr, H_SOR);
   for (let r = 0; r < bh + S - 1; r++) {
-    if (r < bh) lineariseRow(hdr, D, C, y0 + r, w * (1 + r));
-    for (let it = 0; it < S; it++) {
-      const row = r - it;
-      if (row >= 0 && row < bh) sorRow(w, w * (1 + row), D, C, om1);
-    }
+    if (r < bh) lineariseRow(hdr, D, C, Cs, y0 + r, w * (1 + r));
+    sorWavefront(w, r, bh, S, D, C, Cs, om1);
   }
   // the band's own rows (local row 1 + b0 − y0 on)
   const jb = w * (1 + b0 - y0);

@@ -47,7 +47,7 @@ export interface DisLevelState {
  * images (0..255); g0x…g1yy their first and second derivatives; U, V the initial flow (after the
  * densification step: the patch flow); Uo, Vo the refined flow; per patch (row-major, nx × ny)
  * the Hessian Hxx, Hxy, Hyy, mean gradient mgx, mgy, initial and searched displacements S0x, S0y,
- * Sx, Sy, usable flag ok and known-pixel count cntK; per pixel the 8 linearised data terms T and
+ * Sx, Sy, usable flag ok and known-pixel count cntK; the 8 linearised data terms T (8 planes) and
  * whether the pixel has a data term (inside); DA, DB the flow increments (du, dv interleaved),
  * double-buffered across fixed-point iterations.
  */
@@ -64,14 +64,14 @@ const widest = (b: Int32Array): number => { let m = 0; for (let i = 0; i + 1 < b
 /**
  * Scratch bytes a band needs (the kernels carve the same regions): the search's private
  * displacements and costs for its patch rows plus margins, a patch and a row; the densification's
- * three accumulators; the refinement's padded increments D and coefficients C.
+ * three accumulators; the refinement's padded increments D and 8 planes of coefficients C.
  */
 export function bandScratchBytes(w: number, ps: number, nx: number, rowBands: Int32Array, patchBands: Int32Array, rowMargin: number, patchMargin: number): number {
   const patch = al16(4 * ps * ps);
   const search = 3 * al16(4 * (widest(patchBands) + 2 * patchMargin) * nx) + patch + al16(4 * ps);
   const densify = 3 * al16(4 * widest(rowBands) * w) + patch;
   const n = (widest(rowBands) + 2 * rowMargin) * w;
-  const refine = al16(4 * 2 * (n + 2 * w)) + al16(4 * 8 * (n + 2 * w));
+  const refine = al16(4 * 2 * (n + 2 * w)) + 8 * al16(4 * (n + 2 * w));
   return Math.max(search, densify, refine);
 }
 
