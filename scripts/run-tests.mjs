@@ -29,6 +29,23 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files.map((f) => relative(root, f))];
-const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, SYNTHETIC_STUDIO_TEST: '1' } });
-child.on('exit', (code, signal) => process.exit(signal ? 1 : code ?? 1));
+// A test that hangs fails after TEST_TIMEOUT_MS (the slowest takes well under 30 s here); a run
+// that still does not end (e.g. a leaked child process keeps a test file's process alive) is
+// stopped after RUN_BUDGET_S, so CI fails with a message instead of stalling.
+const TEST_TIMEOUT_MS = Number(process.env.SYNTHETIC_STUDIO_TEST_TIMEOUT_MS) || 180_000;
+const RUN_BUDGET_S = Number(process.env.SYNTHETIC_STUDIO_TEST_BUDGET_S) || 19 * 60;
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', ...files.map((f) => relative(root, f))];
+// its own process group, so the watchdog can stop the runner together with every test process
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, SYNTHETIC_STUDIO_TEST: '1' } });
+const stopAll = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => stopAll(s));
+const watchdog = setTimeout(() => {
+  console.error(`\ntest run exceeded ${RUN_BUDGET_S} s: stopping it (a test or a process it started did not finish)`);
+  stopAll('SIGTERM');
+  setTimeout(() => stopAll('SIGKILL'), 5000).unref();
+  process.exitCode = 1;
+}, RUN_BUDGET_S * 1000);
+child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
+  process.exit(process.exitCode || (signal ? 1 : code ?? 1));
+});
