@@ -3,19 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { downsample2, grayHalf255, toGray255 } from '../../src/temporal/image.js';
 import { flowInput, resizePlane, workingSize } from '../../src/temporal/index.js';
+import { mulberry32 as rng } from '../../src/temporal/prng.js';
 import type { Plane } from '../../src/temporal/types.js';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomPlane(w: number, h: number, seed: number): Plane {
   const r = rng(seed), data = new Float32Array(w * h);
