@@ -637,11 +637,27 @@ function lineariseRow(hdr: usize, D: usize, C: usize, Cs: usize, y: i32, jr: i32
  * pixel above after sweep k (done one column earlier), as in the row-by-row order.
  */
 function sorWavefront(w: i32, r: i32, bh: i32, S: i32, D: usize, C: usize, Cs: usize, om1: f32): void {
-  for (let x = 0, e = w + S - 1; x < e; x++) {
-    for (let k = 0; k < S; k++) {
-      const row = r - k, px = x - k;
-      if (row >= 0 && row < bh && px >= 0 && px < w) sorPixel(w, w * (1 + row) + px, D, C, Cs, om1);
+  // sweeps k in kLo..kHi have their row inside the band
+  const kLo = max(0, r - bh + 1), kHi = min(S - 1, r);
+  if (kLo > kHi) return;
+  // columns where a sweep's pixel x − k leaves the row: the first kHi and the last ones
+  const mid0 = kHi, mid1 = w + kLo;
+  for (let x = kLo; x < mid0 && x < mid1; x++) {
+    for (let k = kLo; k <= kHi; k++) { const px = x - k; if (px >= 0 && px < w) sorPixel(w, w * (1 + r - k) + px, D, C, Cs, om1); }
+  }
+  if (kHi - kLo == 2) {
+    // the usual case (3 sweeps, all rows inside): three chains, unrolled
+    const j0 = w * (1 + r - kLo) - kLo, j1 = w * (1 + r - kLo - 1) - kLo - 1, j2 = w * (1 + r - kLo - 2) - kLo - 2;
+    for (let x = mid0; x < mid1; x++) {
+      sorPixel(w, j0 + x, D, C, Cs, om1);
+      sorPixel(w, j1 + x, D, C, Cs, om1);
+      sorPixel(w, j2 + x, D, C, Cs, om1);
     }
+  } else {
+    for (let x = mid0; x < mid1; x++) for (let k = kLo; k <= kHi; k++) sorPixel(w, w * (1 + r - k) + x - k, D, C, Cs, om1);
+  }
+  for (let x = max(mid0, mid1); x < w + kHi; x++) {
+    for (let k = kLo; k <= kHi; k++) { const px = x - k; if (px >= 0 && px < w) sorPixel(w, w * (1 + r - k) + px, D, C, Cs, om1); }
   }
 }
 

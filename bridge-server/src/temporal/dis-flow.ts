@@ -84,10 +84,11 @@ function levelArrays(team: FlowTeam, w: number, h: number, ps: number, xs: Int32
 }
 
 /**
- * One DIS level (pyramid level l) from the initial flow `init` (same size as I0); returns the
- * refined flow, in arrays the team keeps (disFlow copies the final ones out).
+ * One DIS level (pyramid level l) from the coarser level's flow `coarse` (upsampled to the size of
+ * I0; null: zero); returns the refined flow, in arrays the team keeps (disFlow copies the final
+ * ones out).
  */
-function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams, hole0: Uint8Array | null, hole1: Uint8Array | null, team: FlowTeam): FlowField {
+function disLevel(l: number, I0: Plane, I1: Plane, coarse: FlowField | null, p: DisParams, hole0: Uint8Array | null, hole1: Uint8Array | null, team: FlowTeam): FlowField {
   const w = I0.width, h = I0.height;
   const ps = Math.min(p.patchSize, w, h);
   const xs = patchPositions(w, ps, p.patchStride), ys = patchPositions(h, ps, p.patchStride);
@@ -97,7 +98,9 @@ function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams
   // before it is read, except DA, cleared here)
   const a = team.levelCache(`${l}:${w}x${h}:${ps}/${p.patchStride}`, () => levelArrays(team, w, h, ps, xs, ys, rowBands, patchBands));
   a.DA.fill(0);
-  a.d0.set(I0.data); a.d1.set(I1.data); a.U.set(init.u); a.V.set(init.v);
+  a.d0.set(I0.data); a.d1.set(I1.data);
+  if (coarse) upsampleFlowTo(coarse, w, h, { width: w, height: h, u: a.U, v: a.V });
+  else { a.U.fill(0); a.V.fill(0); }
   const H = HEADER, hdr = a.hdr, v = p.variational;
   hdr[H.W] = w; hdr[H.H] = h; hdr[H.PS] = ps; hdr[H.NX] = nx; hdr[H.NY] = ny; hdr[H.GD] = p.gradientDescentIterations;
   hdr[H.FPI] = v.fixedPointIterations; hdr[H.SOR] = v.sorIterations; hdr[H.ROWM] = ROW_MARGIN; hdr[H.PATCHM] = PATCH_MARGIN;
@@ -112,9 +115,8 @@ function disLevel(l: number, I0: Plane, I1: Plane, init: FlowField, p: DisParams
   return { width: w, height: h, u: s.Uo, v: s.Vo };
 }
 
-/** Bilinear 2x upsampling of a flow onto a (w, h) grid; vectors are scaled by the size ratio. */
-export function upsampleFlowTo(f: FlowField, w: number, h: number): FlowField {
-  const out = createFlow(w, h);
+/** Bilinear 2x upsampling of a flow onto a (w, h) grid (into `out` when given); vectors are scaled by the size ratio. */
+export function upsampleFlowTo(f: FlowField, w: number, h: number, out: FlowField = createFlow(w, h)): FlowField {
   const fw = f.width, fh = f.height, fu = f.u, fv = f.v, ou = out.u, ov = out.v;
   const sx = fw / w, sy = fh / h;
   const kx = w / fw, ky = h / fh;
@@ -161,12 +163,9 @@ export function disFlow(a: Plane, b: Plane, p: DisParams = DIS_QUALITY, holeA?: 
   }
   const team = typeof threads === 'number' ? flowTeam(threads) : threads;
   team.useCache(`${a.width}x${a.height}:${p.patchSize}/${p.patchStride}:${p.finestScale}-${coarsest}`);
-  let flow = createFlow(pa[coarsest].width, pa[coarsest].height);
-  for (let l = coarsest; l >= p.finestScale; l--) {
-    const A = pa[l], B = pb[l];
-    if (flow.width !== A.width || flow.height !== A.height) flow = upsampleFlowTo(flow, A.width, A.height);
-    flow = disLevel(l, A, B, flow, p, ha[l], hb[l], team);
-  }
+  let flow: FlowField | null = null;
+  for (let l = coarsest; l >= p.finestScale; l--) flow = disLevel(l, pa[l], pb[l], flow, p, ha[l], hb[l], team);
+  if (!flow) throw new Error('disFlow: no pyramid level computed');
   if (flow.width !== a.width || flow.height !== a.height) return upsampleFlowTo(flow, a.width, a.height);
   // the level's arrays are the team's (in shared memory, which cannot be transferred)
   return { width: flow.width, height: flow.height, u: new Float32Array(flow.u), v: new Float32Array(flow.v) };
