@@ -5,7 +5,7 @@ import { checkAbort, CompletionBuffer, completionWindowSize } from './completion
 import { fbConsistency } from './consistency.js';
 import { workingSize, type FlowOptions } from './flow.js';
 import type { FlowPool } from './flow-pool.js';
-import { fillHarmonic, fillHarmonicInterleaved } from './laplace-fill.js';
+import { EXCLUDED, fillHarmonic, fillHarmonicInterleaved, KNOWN, UNKNOWN } from './laplace-fill.js';
 import { dilateMask, maskIndices, orMasks, outerRing } from './mask-ops.js';
 import { patchMatchInpaint } from './patchmatch.js';
 import { propagate } from './propagate.js';
@@ -56,11 +56,14 @@ function poissonWrite(out: FloatFrame, holeIdx: Int32Array, ringIdx: Int32Array,
   const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
   const unknown = new Uint8Array(bw * bh);
   const D = Array.from({ length: c }, () => new Float32Array(bw * bh));
-  // Dirichlet data: ring pixels with a candidate; everything else in the box is free. A ring
-  // pixel whose candidate differs from the frame far more than the typical (exposure) offset is a
-  // wrong candidate (an occluder on the ring, a broken chain), not an exposure change: used as
-  // data it would spread a blob of its error into the hole, so it is left free too.
-  unknown.fill(1);
+  // The domain is the hole and its ring; the rest of the box is outside it (a Neumann border), so
+  // the solve costs what the hole does, however far apart its parts lie. Dirichlet data: ring
+  // pixels with a candidate; the rest of the ring is free. A ring pixel whose candidate differs
+  // from the frame far more than the typical (exposure) offset is a wrong candidate (an occluder
+  // on the ring, a broken chain), not an exposure change: used as data it would spread a blob of
+  // its error into the hole, so it is left free too.
+  unknown.fill(EXCLUDED);
+  for (const a of all) for (const p of a) { const x = p % w, y = (p - x) / w; unknown[(y - y0) * bw + (x - x0)] = UNKNOWN; }
   const med = new Float32Array(c);
   for (let k = 0; k < c; k++) {
     const ds: number[] = [];
@@ -77,11 +80,11 @@ function poissonWrite(out: FloatFrame, holeIdx: Int32Array, ringIdx: Int32Array,
     for (let k = 0; k < c; k++) dev = Math.max(dev, Math.abs(out.data[p * c + k] - col[(nh + s) * c + k] - med[k]));
     if (dev > POISSON_OUTLIER) continue;
     const x = p % w, y = (p - x) / w, b = (y - y0) * bw + (x - x0);
-    unknown[b] = 0;
+    unknown[b] = KNOWN;
     for (let k = 0; k < c; k++) D[k][b] = out.data[p * c + k] - col[(nh + s) * c + k];
   }
   let anyKnown = false;
-  for (let i = 0; i < unknown.length; i++) if (!unknown[i]) { anyKnown = true; break; }
+  for (let i = 0; i < unknown.length; i++) if (unknown[i] === KNOWN) { anyKnown = true; break; }
   // The membrane is smooth and the solver starts from its coarse-level solution: a large box
   // (1080p holes) needs far fewer fine sweeps than a small one for the same residual.
   if (anyKnown) fillHarmonic(D, bw, bh, unknown, bw * bh > 100_000 ? 20 : 60);

@@ -1,53 +1,65 @@
 /**
+ * `unknown` values: KNOWN data (Dirichlet), EXCLUDED from the domain (Neumann, like the image
+ * border; left as it is), anything else is solved for (so a plain 0/1 mask works).
+ */
+export const KNOWN = 0, UNKNOWN = 1, EXCLUDED = 2;
+const solved = (v: number): boolean => v !== KNOWN && v !== EXCLUDED;
+
+/**
  * Harmonic (membrane) interpolation: values at unknown pixels solve the Laplace equation with the
- * known pixels as Dirichlet boundary (4-neighbourhood, Neumann at the image border). Solved
- * coarse-to-fine: the coarse solution initialises SOR sweeps over the unknown pixels only, so the
- * cost follows the hole size. Used for flow completion (FGVC regionfill), the Poisson correction
- * of propagated colour, and smooth pre-fills.
+ * known pixels as Dirichlet boundary (4-neighbourhood, Neumann at the image border and at excluded
+ * pixels, which are left as they are). Solved coarse-to-fine: the coarse solution initialises SOR
+ * sweeps over the unknown pixels only, so the cost follows the hole size. Used for flow completion
+ * (FGVC regionfill), the Poisson correction of propagated colour, and smooth pre-fills.
  */
 export function fillHarmonic(channels: Float32Array[], w: number, h: number, unknown: Uint8Array, sweeps = 40): void {
   let anyUnknown = false, anyKnown = false;
-  for (let i = 0; i < unknown.length; i++) { if (unknown[i]) anyUnknown = true; else anyKnown = true; if (anyKnown && anyUnknown) break; }
+  for (let i = 0; i < unknown.length; i++) { if (solved(unknown[i])) anyUnknown = true; else if (unknown[i] === KNOWN) anyKnown = true; if (anyKnown && anyUnknown) break; }
   if (!anyUnknown) return;
-  if (!anyKnown) { for (const c of channels) c.fill(0); return; }
-  // coarse level: known where any child is known (mean of known children)
+  if (!anyKnown) { for (const c of channels) for (let i = 0; i < unknown.length; i++) if (solved(unknown[i])) c[i] = 0; return; }
+  // coarse level: known where any child is known (mean of known children), else unknown where any
+  // child is, else excluded
   if (w > 8 && h > 8) {
     const w2 = (w + 1) >> 1, h2 = (h + 1) >> 1;
-    const cu = new Uint8Array(w2 * h2).fill(1);
+    const cu = new Uint8Array(w2 * h2).fill(EXCLUDED);
     const cc = channels.map(() => new Float32Array(w2 * h2));
     const cnt = new Float32Array(w2 * h2);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
-        if (unknown[i]) continue;
         const j = (y >> 1) * w2 + (x >> 1);
+        if (solved(unknown[i])) { if (cu[j] === EXCLUDED) cu[j] = UNKNOWN; continue; }
+        if (unknown[i] !== KNOWN) continue;
         cnt[j]++;
         for (let k = 0; k < channels.length; k++) cc[k][j] += channels[k][i];
       }
     }
-    for (let j = 0; j < w2 * h2; j++) if (cnt[j] > 0) { cu[j] = 0; for (const c of cc) c[j] /= cnt[j]; }
+    for (let j = 0; j < w2 * h2; j++) if (cnt[j] > 0) { cu[j] = KNOWN; for (const c of cc) c[j] /= cnt[j]; }
     fillHarmonic(cc, w2, h2, cu, sweeps);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      if (unknown[i]) { const j = (y >> 1) * w2 + (x >> 1); for (let k = 0; k < channels.length; k++) channels[k][i] = cc[k][j]; }
+      if (solved(unknown[i])) { const j = (y >> 1) * w2 + (x >> 1); for (let k = 0; k < channels.length; k++) channels[k][i] = cc[k][j]; }
     }
   } else {
-    for (let i = 0; i < unknown.length; i++) if (unknown[i]) for (const c of channels) c[i] = 0;
+    for (let i = 0; i < unknown.length; i++) if (solved(unknown[i])) for (const c of channels) c[i] = 0;
     sweeps = Math.max(sweeps, 4 * (w + h));
   }
+  // the solved pixels, with which neighbours take part (worked out once instead of every sweep);
+  // one cut off by excluded pixels on every side has no equation and keeps its starting value
+  let m = 0;
+  for (let i = 0; i < unknown.length; i++) if (unknown[i] !== KNOWN && unknown[i] !== EXCLUDED) m++;
+  const idx = new Int32Array(m), nb = new Uint8Array(m), cnt = new Float64Array(m);
   let n = 0;
-  for (let i = 0; i < unknown.length; i++) if (unknown[i]) n++;
-  const idx = new Int32Array(n);
-  for (let i = 0, k = 0; i < unknown.length; i++) if (unknown[i]) idx[k++] = i;
-  const omega = 1.7;
-  // which neighbours exist, per unknown pixel, worked out once instead of every sweep
-  const nb = new Uint8Array(n), cnt = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const i = idx[t], x = i % w, y = (i - x) / w;
-    const bits = (x > 0 ? 1 : 0) | (x < w - 1 ? 2 : 0) | (y > 0 ? 4 : 0) | (y < h - 1 ? 8 : 0);
-    nb[t] = bits;
-    cnt[t] = (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1);
+  for (let i = 0; i < unknown.length; i++) {
+    if (unknown[i] === KNOWN || unknown[i] === EXCLUDED) continue;
+    const x = i % w, y = (i - x) / w;
+    const bits = (x > 0 && unknown[i - 1] !== EXCLUDED ? 1 : 0) | (x < w - 1 && unknown[i + 1] !== EXCLUDED ? 2 : 0)
+      | (y > 0 && unknown[i - w] !== EXCLUDED ? 4 : 0) | (y < h - 1 && unknown[i + w] !== EXCLUDED ? 8 : 0);
+    if (!bits) continue;
+    idx[n] = i; nb[n] = bits; cnt[n] = (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1);
+    n++;
   }
+  const omega = 1.7;
   const nc = channels.length;
   for (let s = 0; s < sweeps; s++) {
     for (let t = 0; t < n; t++) {
@@ -73,5 +85,5 @@ export function fillHarmonicInterleaved(data: Float32Array, w: number, h: number
   const planes: Float32Array[] = [];
   for (let k = 0; k < channels; k++) { const p = new Float32Array(w * h); for (let i = 0; i < w * h; i++) p[i] = data[i * channels + k]; planes.push(p); }
   fillHarmonic(planes, w, h, unknown, sweeps);
-  for (let i = 0; i < w * h; i++) if (unknown[i]) for (let k = 0; k < channels; k++) data[i * channels + k] = planes[k][i];
+  for (let i = 0; i < w * h; i++) if (solved(unknown[i])) for (let k = 0; k < channels; k++) data[i * channels + k] = planes[k][i];
 }
