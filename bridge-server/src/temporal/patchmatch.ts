@@ -39,6 +39,33 @@ function downLevel(l: Level, c: number): Level {
   return { img, hole, w: w2, h: h2 };
 }
 
+/** Hole-free patches (centres whose whole patch is known) and patches touching the hole, of a level. */
+function patchCounts(hole: Uint8Array, w: number, h: number, r: number): { sources: number; targets: number } {
+  const sum = holePrefixSums(hole, w, h);
+  let sources = 0, targets = 0;
+  for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) { if (rectSum(sum, w, x - r, y - r, x + r, y + r) === 0) sources++; else targets++; }
+  return { sources, targets };
+}
+
+/** Summed-area table of a hole mask, for O(1) patch tests. */
+function holePrefixSums(hd: Uint8Array, w: number, h: number): Int32Array {
+  const s = new Int32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * w + x;
+    s[i] = hd[i] + (x > 0 ? s[i - 1] : 0) + (y > 0 ? s[i - w] : 0) - (x > 0 && y > 0 ? s[i - w - 1] : 0);
+  }
+  return s;
+}
+
+/** Hole pixels in the rectangle [x0, x1] × [y0, y1] (inclusive). */
+function rectSum(s: Int32Array, w: number, x0: number, y0: number, x1: number, y1: number): number {
+  let v = s[y1 * w + x1];
+  if (x0 > 0) v -= s[y1 * w + x0 - 1];
+  if (y0 > 0) v -= s[(y0 - 1) * w + x1];
+  if (x0 > 0 && y0 > 0) v += s[(y0 - 1) * w + x0 - 1];
+  return v;
+}
+
 /**
  * Fill the hole of one frame with patches from its known part: PatchMatch nearest-neighbour field
  * (Barnes et al. 2009) with multi-scale EM voting (Wexler et al. 2007). Pixels outside the hole
@@ -58,14 +85,22 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
   const base = new Float32Array(frame.data);
   fillHarmonicInterleaved(base, W, H, c, hole.data, 30);
   const levels: Level[] = [{ img: base, hole, w: W, h: H }];
-  const minSide = 4 * (2 * r + 1);
+  // Coarser levels while the shorter side keeps 4 patches; down to 2 patches while a level still
+  // has at least as many whole known patches as patches touching the hole. A wide hole (an
+  // outpainted border) needs those levels: there it is a few pixels wide and takes its structure
+  // from patches, where otherwise EM voting only blurs the smooth pre-fill into streaks. A hole in
+  // the middle of a small frame stops earlier: too few known patches are left to copy from.
+  const ps0 = 2 * r + 1;
   while (true) {
     const l = levels[levels.length - 1];
-    if (Math.min(l.w, l.h) / 2 < minSide) break;
+    const side = Math.min(l.w, l.h) / 2;
+    if (side < 2 * ps0) break;
     let hc = 0;
     for (let i = 0; i < l.hole.data.length; i++) hc += l.hole.data[i];
     if (hc < 4) break;
-    levels.push(downLevel(l, c));
+    const next = downLevel(l, c);
+    if (side < 4 * ps0) { const n = patchCounts(next.hole.data, next.w, next.h, r); if (n.sources < n.targets) break; }
+    levels.push(next);
   }
   let nnfX: Int32Array | null = null, nnfY: Int32Array | null = null, prevW = 0;
   const ps = 2 * r + 1, pn = ps * ps;
@@ -75,24 +110,14 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     const hd = hm.data;
     // valid source centres: patch inside the image, no hole pixel in it
     const srcOK = new Uint8Array(w * h);
-    const holeRow = new Int32Array(w * h); // prefix sums of hole for quick patch tests
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      holeRow[i] = hd[i] + (x > 0 ? holeRow[i - 1] : 0) + (y > 0 ? holeRow[i - w] : 0) - (x > 0 && y > 0 ? holeRow[i - w - 1] : 0);
-    }
-    const rectSum = (x0: number, y0: number, x1: number, y1: number): number => {
-      let s = holeRow[y1 * w + x1];
-      if (x0 > 0) s -= holeRow[y1 * w + x0 - 1];
-      if (y0 > 0) s -= holeRow[(y0 - 1) * w + x1];
-      if (x0 > 0 && y0 > 0) s += holeRow[(y0 - 1) * w + x0 - 1];
-      return s;
-    };
+    const holeSum = holePrefixSums(hd, w, h); // for quick patch tests
+    const holeIn = (x0: number, y0: number, x1: number, y1: number): number => rectSum(holeSum, w, x0, y0, x1, y1);
     const srcList: number[] = [];
-    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (rectSum(x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; srcList.push(y * w + x); }
+    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (holeIn(x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; srcList.push(y * w + x); }
     if (srcList.length === 0) continue; // level too coarse to have whole known patches
     // target centres: interior centres whose patch touches the hole
     const tgt: number[] = [];
-    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (rectSum(x - r, y - r, x + r, y + r) > 0) tgt.push(y * w + x);
+    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (holeIn(x - r, y - r, x + r, y + r) > 0) tgt.push(y * w + x);
     const nX = new Int32Array(w * h), nY = new Int32Array(w * h);
     const dist = new Float32Array(w * h);
     const pickRandom = (): number => srcList[Math.floor(rand() * srcList.length)];

@@ -66,6 +66,25 @@ test('PatchMatch fills a hole in a periodic texture with the texture', () => {
   assert.deepEqual(patchMatchInpaint(poisoned(truth, hole), hole).data, out.data);
 });
 
+test('PatchMatch fills wide border bands (outpainting) with texture, not a smoothed pre-fill', () => {
+  // fine noise over a soft pattern, as natural surfaces are; the smooth pre-fill of a 35-pixel band
+  // has none of the noise, so a synthesis that leans on it comes out with visibly less contrast
+  const W = 230, H = 96, band = 35;
+  const tex = (x: number, y: number, k: number) => { const r = mulberry32(x * 7919 + y * 104729 + k); return 0.5 + 0.3 * (r() - 0.5) + 0.2 * Math.sin(x * 0.3) * Math.cos(y * 0.25); };
+  const truth = makeFrame(W, H, tex);
+  const hole = createMask(W, H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x < band || x >= W - band) hole.data[y * W + x] = 1;
+  const out = patchMatchInpaint(poisoned(truth, hole), hole);
+  const std = (f: FloatFrame, inHole: boolean) => {
+    let s = 0, s2 = 0, n = 0;
+    for (let i = 0; i < W * H; i++) if (!!hole.data[i] === inHole) { const v = f.data[3 * i]; s += v; s2 += v * v; n++; }
+    return Math.sqrt(s2 / n - (s / n) ** 2);
+  };
+  const ratio = std(out, true) / std(truth, false);
+  assert.ok(ratio > 0.97, `contrast in the bands ${ratio.toFixed(3)} of the picture's`);
+  assert.equal(changedOutside(out, truth, hole), 0);
+});
+
 test('a 1-frame clip is filled spatially; a fully masked frame is refused clearly', async () => {
   const W = 64, H = 40;
   const f = makeFrame(W, H, (x, y, k) => texture(x, y, k));
