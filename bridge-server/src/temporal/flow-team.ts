@@ -1,6 +1,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { execDisBand, type DisLevelState } from './flow-dis-bands.js';
-import { disKernelModule, instantiateDisKernels, KernelArena, type DisKernels } from './flow-kernels.js';
+import { disKernelModule, instantiateDisKernels, type DisKernels } from './flow-kernels.js';
+import { KernelArena } from './wasm-arena.js';
 
 /**
  * Helper threads for the bands of one flow computation (flow-dis-bands.ts), so a single frame pair

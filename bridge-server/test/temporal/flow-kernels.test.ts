@@ -1,23 +1,27 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HEADER, HEADER_WORDS } from '../../src/temporal/flow-dis-bands.js';
-import { disKernelModule, KernelArena } from '../../src/temporal/flow-kernels.js';
+import { disKernelModule } from '../../src/temporal/flow-kernels.js';
+import { KernelArena } from '../../src/temporal/wasm-arena.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const source = join(root, 'bridge-server/wasm/dis-kernels.ts');
 
-test('the committed kernel binary is the build of its AssemblyScript source', () => {
+test('the committed kernel binaries are the build of their AssemblyScript sources', () => {
   const out = mkdtempSync(join(tmpdir(), 'wasm-'));
   try {
     execFileSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--out', out], { stdio: 'pipe' });
-    const built = readFileSync(join(out, 'dis-kernels.wasm'));
-    const committed = readFileSync(join(root, 'bridge-server/src/temporal/dis-kernels.wasm'));
-    assert.ok(built.equals(committed), 'bridge-server/src/temporal/dis-kernels.wasm is stale: run `npm run build:wasm`');
+    const built = readdirSync(out).filter((f) => f.endsWith('.wasm'));
+    assert.ok(built.includes('dis-kernels.wasm'));
+    for (const f of built) {
+      const committed = readFileSync(join(root, 'bridge-server/src/temporal', f));
+      assert.ok(readFileSync(join(out, f)).equals(committed), `bridge-server/src/temporal/${f} is stale: run \`npm run build:wasm\``);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
