@@ -3,15 +3,15 @@
 // The binaries are committed (so running needs no compiler); a test rebuilds them into a temporary
 // folder and checks they equal the committed ones. Usage: npm run build:wasm [-- --out <dir>]
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Each module: its AssemblyScript source and the committed binary, relative to the repo root. */
-export const WASM_MODULES = [
-  { source: 'bridge-server/wasm/dis-kernels.ts', binary: 'bridge-server/src/temporal/dis-kernels.wasm' },
-];
+/** Every AssemblyScript file in bridge-server/wasm/ is a module; its binary goes beside the temporal engine. */
+export const WASM_MODULES = readdirSync(join(root, 'bridge-server/wasm')).filter((f) => f.endsWith('.ts')).sort()
+  .map((f) => ({ source: `bridge-server/wasm/${f}`, binary: `bridge-server/src/temporal/${f.replace(/\.ts$/, '.wasm')}` }));
 // imported shared memory (threads), 128-bit SIMD, no runtime: the kernels only read and write
 // arrays the caller laid out in that memory
 const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
