@@ -1,8 +1,9 @@
 import type { FloatFrame } from '@synthetic-studio/shared';
 import { StudioError } from '@synthetic-studio/shared';
 import { fillHarmonicInterleaved } from './laplace-fill.js';
-import { mulberry32 } from './prng.js';
+import { instantiatePatchMatchKernels, type PatchMatchKernels } from './patchmatch-kernels.js';
 import { createMask, type Mask } from './types.js';
+import { KernelArena } from './wasm-arena.js';
 
 export interface PatchMatchOptions {
   /** Patch radius (patch side = 2r+1). Default 3. */
@@ -17,6 +18,18 @@ export interface PatchMatchOptions {
 }
 
 const DETAIL_LEVEL_PIXELS = 960 * 540;
+
+let workspace: { arena: KernelArena; kernels: PatchMatchKernels } | null = null;
+
+/**
+ * The kernels' memory, kept between calls of this thread (a call is synchronous, so one suffices):
+ * video completion inpaints frame after frame at the same size, and reusing the grown memory saves
+ * growing (and zeroing) it again each time.
+ */
+function patchMatchWorkspace(): { arena: KernelArena; kernels: PatchMatchKernels } {
+  if (!workspace) { const arena = new KernelArena(); workspace = { arena, kernels: instantiatePatchMatchKernels(arena.memory) }; }
+  return workspace;
+}
 
 interface Level { img: Float32Array; hole: Mask; w: number; h: number }
 
@@ -74,7 +87,6 @@ function rectSum(s: Int32Array, w: number, x0: number, y0: number, x1: number, y
 export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatchOptions = {}): FloatFrame {
   const c = frame.channels;
   const r = opts.patchRadius ?? 3;
-  const rand = mulberry32(opts.seed ?? 1234);
   const { width: W, height: H } = frame;
   let holeCount = 0;
   for (let i = 0; i < hole.data.length; i++) holeCount += hole.data[i];
@@ -102,107 +114,56 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     if (side < 4 * ps0) { const n = patchCounts(next.hole.data, next.w, next.h, r); if (n.sources < n.targets) break; }
     levels.push(next);
   }
-  let nnfX: Int32Array | null = null, nnfY: Int32Array | null = null, prevW = 0;
-  const ps = 2 * r + 1, pn = ps * ps;
+  const { arena, kernels } = patchMatchWorkspace();
+  arena.reset();
+  kernels.seed((opts.seed ?? 1234) >>> 0);
+  // the coarser level's field (addresses in the arena, 0 for none): the next level starts from it
+  let prevNX = 0, prevNY = 0, prevW = 0, prevH = 0;
+  const ps = 2 * r + 1;
   for (let li = levels.length - 1; li >= 0; li--) {
     const { img, hole: hm, w, h } = levels[li];
     if (w < ps || h < ps) continue;
     const hd = hm.data;
-    // valid source centres: patch inside the image, no hole pixel in it
-    const srcOK = new Uint8Array(w * h);
-    const holeSum = holePrefixSums(hd, w, h); // for quick patch tests
-    const holeIn = (x0: number, y0: number, x1: number, y1: number): number => rectSum(holeSum, w, x0, y0, x1, y1);
-    const srcList: number[] = [];
-    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (holeIn(x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; srcList.push(y * w + x); }
-    if (srcList.length === 0) continue; // level too coarse to have whole known patches
+    // valid source centres: patch inside the image, no hole pixel in it;
     // target centres: interior centres whose patch touches the hole
-    const tgt: number[] = [];
-    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) if (holeIn(x - r, y - r, x + r, y + r) > 0) tgt.push(y * w + x);
-    const nX = new Int32Array(w * h), nY = new Int32Array(w * h);
-    const dist = new Float32Array(w * h);
-    const pickRandom = (): number => srcList[Math.floor(rand() * srcList.length)];
-    const patchDist = (px: number, py: number, sx: number, sy: number, bound: number): number => {
-      let d = 0;
-      for (let dy = -r; dy <= r; dy++) {
-        const a = ((py + dy) * w + px - r) * c, b = ((sy + dy) * w + sx - r) * c;
-        for (let k = 0; k < ps * c; k++) { const e = img[a + k] - img[b + k]; d += e * e; }
-        if (d > bound) return d;
-      }
-      return d;
-    };
-    for (const p of tgt) {
-      const px = p % w, py = (p - px) / w;
-      let s = -1;
-      if (nnfX && nnfY) {
-        const cx = Math.min(prevW - 1, px >> 1), cy = py >> 1;
-        const sx = nnfX[cy * prevW + cx] * 2 + (px & 1), sy = nnfY[cy * prevW + cx] * 2 + (py & 1);
-        if (sx >= r && sy >= r && sx < w - r && sy < h - r && srcOK[sy * w + sx]) s = sy * w + sx;
-      }
-      if (s < 0) s = pickRandom();
-      const sx = s % w, sy = (s - sx) / w;
-      nX[p] = sx; nY[p] = sy; dist[p] = patchDist(px, py, sx, sy, Infinity);
+    const holeSum = holePrefixSums(hd, w, h); // for quick patch tests
+    const srcList: number[] = [], tgtList: number[] = [];
+    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) {
+      (rectSum(holeSum, w, x - r, y - r, x + r, y + r) === 0 ? srcList : tgtList).push(y * w + x);
     }
-    const isTgt = new Uint8Array(w * h);
-    for (const p of tgt) isTgt[p] = 1;
-    const tryCand = (p: number, px: number, py: number, sx: number, sy: number): void => {
-      if (sx < r || sy < r || sx >= w - r || sy >= h - r || !srcOK[sy * w + sx]) return;
-      const d = patchDist(px, py, sx, sy, dist[p]);
-      if (d < dist[p]) { dist[p] = d; nX[p] = sx; nY[p] = sy; }
-    };
+    if (srcList.length === 0) continue; // level too coarse to have whole known patches
+    const n = w * h * c;
+    const work = arena.float32(n + 4); // + 4: the voting loads 4 floats from the last pixel
+    work.set(img);
+    const hole8 = arena.uint8(w * h);
+    hole8.set(hd);
+    const srcOK = arena.uint8(w * h), isTgt = arena.uint8(w * h); // the arena is reused: not zeroed
+    srcOK.fill(0);
+    isTgt.fill(0);
+    const src = arena.int32(srcList.length), tgt = arena.int32(tgtList.length);
+    for (let i = 0; i < srcList.length; i++) { src[i] = srcList[i]; srcOK[srcList[i]] = 1; }
+    for (let i = 0; i < tgtList.length; i++) { tgt[i] = tgtList[i]; isTgt[tgtList[i]] = 1; }
+    const nX = arena.int32(w * h), nY = arena.int32(w * h), dist = arena.float32(w * h);
+    const acc = arena.float32(w * h * kernels.accStride(c));
+    kernels.level(work.byteOffset, hole8.byteOffset, srcOK.byteOffset, isTgt.byteOffset, tgt.byteOffset, tgt.length,
+      nX.byteOffset, nY.byteOffset, dist.byteOffset, acc.byteOffset, w, h, c, r);
+    kernels.init(prevNX, prevNY, prevW, prevH, src.byteOffset, src.length);
     // detail levels: the NNF comes from the coarser level; only a local search refines it
     const detail = li < levels.length - 1 && w * h > (opts.detailLevelPixels ?? DETAIL_LEVEL_PIXELS);
     const maxRad = detail ? 8 : Math.max(w, h);
-    const search = (iter: number): void => {
-      const fwd = iter % 2 === 0;
-      const n = tgt.length;
-      for (let t = 0; t < n; t++) {
-        const p = tgt[fwd ? t : n - 1 - t];
-        const px = p % w, py = (p - px) / w;
-        const s = fwd ? -1 : 1;
-        const q1 = p + s, q2 = p + s * w;
-        if (px + s >= 0 && px + s < w && isTgt[q1]) tryCand(p, px, py, nX[q1] - s, nY[q1]);
-        if (py + s >= 0 && py + s < h && isTgt[q2]) tryCand(p, px, py, nX[q2], nY[q2] - s);
-        let rad = maxRad;
-        while (rad >= 1) {
-          const sx = Math.round(nX[p] + (rand() * 2 - 1) * rad), sy = Math.round(nY[p] + (rand() * 2 - 1) * rad);
-          tryCand(p, px, py, sx, sy);
-          rad >>= 1;
-        }
-      }
-    };
-    const vote = (): void => {
-      const acc = new Float32Array(w * h * c), wsum = new Float32Array(w * h);
-      // similarity weights: exp(-d / (2σ²)) with σ² from the distance distribution (Wexler)
-      let meanD = 0;
-      for (const p of tgt) meanD += dist[p];
-      meanD = meanD / Math.max(1, tgt.length) + 1e-6;
-      for (const p of tgt) {
-        const px = p % w, py = (p - px) / w;
-        const sx = nX[p], sy = nY[p];
-        const wt = Math.exp(-dist[p] / meanD);
-        for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-          const q = (py + dy) * w + px + dx;
-          if (!hd[q]) continue;
-          const s = ((sy + dy) * w + sx + dx) * c;
-          for (let k = 0; k < c; k++) acc[q * c + k] += wt * img[s + k];
-          wsum[q] += wt;
-        }
-      }
-      for (let q = 0; q < w * h; q++) if (hd[q] && wsum[q] > 0) for (let k = 0; k < c; k++) img[q * c + k] = acc[q * c + k] / wsum[q];
-    };
     // Levels larger than the working resolution (1080p and up) only refine detail: the structure
     // is settled on the coarser levels, so one EM iteration with one local search pass there (most
     // of the cost otherwise) suffices.
     const em = li === levels.length - 1 ? (opts.emIterations ?? 8) : detail ? 1 : Math.max(2, Math.ceil((opts.emIterations ?? 8) / 2));
     const si = detail ? 1 : (opts.searchIterations ?? 3);
-    if (nnfX) vote();
+    if (prevNX) kernels.vote();
     for (let e = 0; e < em; e++) {
-      for (let it = 0; it < si; it++) search(it);
-      vote();
-      // distances changed with the new hole colours
-      for (const p of tgt) { const px = p % w, py = (p - px) / w; dist[p] = patchDist(px, py, nX[p], nY[p], Infinity); }
+      for (let it = 0; it < si; it++) kernels.search(it % 2 === 0 ? 1 : 0, maxRad);
+      kernels.vote();
+      kernels.recompute(); // distances changed with the new hole colours
     }
-    nnfX = nX; nnfY = nY; prevW = w;
+    prevNX = nX.byteOffset; prevNY = nY.byteOffset; prevW = w; prevH = h;
+    img.set(work.subarray(0, n));
     // hand the result to the next finer level as its starting estimate
     if (li > 0) {
       const fine = levels[li - 1];
@@ -213,7 +174,6 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
         for (let k = 0; k < c; k++) fine.img[i * c + k] = img[j * c + k];
       }
     }
-    void pn;
   }
   const res = levels[0].img;
   for (let i = 0; i < W * H; i++) if (hole.data[i]) for (let k = 0; k < c; k++) out.data[i * c + k] = res[i * c + k];
