@@ -52,6 +52,35 @@ export function accStride(c: i32): i32 {
   return c <= 3 ? 4 : c + 1;
 }
 
+/** Sum of squared differences of two patch rows of 21 floats (7 pixels × 3 channels, the common case). */
+@inline function row21(a: usize, b: usize): f32 {
+  let e = f32x4.sub(v128.load(a), v128.load(b));
+  let acc = f32x4.mul(e, e);
+  e = f32x4.sub(v128.load(a, 16), v128.load(b, 16));
+  acc = f32x4.add(acc, f32x4.mul(e, e));
+  e = f32x4.sub(v128.load(a, 32), v128.load(b, 32));
+  acc = f32x4.add(acc, f32x4.mul(e, e));
+  e = f32x4.sub(v128.load(a, 48), v128.load(b, 48));
+  acc = f32x4.add(acc, f32x4.mul(e, e));
+  e = f32x4.sub(v128.load(a, 64), v128.load(b, 64));
+  acc = f32x4.add(acc, f32x4.mul(e, e));
+  const t = load<f32>(a, 80) - load<f32>(b, 80);
+  return hsum(acc) + t * t;
+}
+
+/** Sum of squared differences of two patch rows of len floats. */
+@inline function row(a: usize, b: usize, len: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const e = f32x4.sub(v128.load(a + (<usize>k << 2)), v128.load(b + (<usize>k << 2)));
+    acc = f32x4.add(acc, f32x4.mul(e, e));
+  }
+  let s = hsum(acc);
+  for (; k < len; k++) { const e = ld(a, k) - ld(b, k); s += e * e; }
+  return s;
+}
+
 /** Sum of squared differences of the patches centred at (px, py) and (sx, sy); stops once over bound. */
 function patchDist(px: i32, py: i32, sx: i32, sy: i32, bound: f32): f32 {
   const len = (2 * R + 1) * C;
@@ -59,20 +88,21 @@ function patchDist(px: i32, py: i32, sx: i32, sy: i32, bound: f32): f32 {
   let a = IMG + (<usize>(((py - R) * W + px - R) * C) << 2);
   let b = IMG + (<usize>(((sy - R) * W + sx - R) * C) << 2);
   let d: f32 = 0;
-  for (let dy = -R; dy <= R; dy++) {
-    let acc = f32x4.splat(0);
-    let k = 0;
-    for (; k + 4 <= len; k += 4) {
-      const e = f32x4.sub(v128.load(a + (<usize>k << 2)), v128.load(b + (<usize>k << 2)));
-      acc = f32x4.add(acc, f32x4.mul(e, e));
+  // the early exit per row: most candidates are rejected after a row or two
+  if (len == 21) {
+    for (let dy = -R; dy <= R; dy++) {
+      d += row21(a, b);
+      if (d > bound) return d;
+      a += rowBytes;
+      b += rowBytes;
     }
-    let s = hsum(acc);
-    for (; k < len; k++) { const e = ld(a, k) - ld(b, k); s += e * e; }
-    d += s;
-    // the early exit per row: most candidates are rejected after a row or two
-    if (d > bound) return d;
-    a += rowBytes;
-    b += rowBytes;
+  } else {
+    for (let dy = -R; dy <= R; dy++) {
+      d += row(a, b, len);
+      if (d > bound) return d;
+      a += rowBytes;
+      b += rowBytes;
+    }
   }
   return d;
 }

@@ -127,22 +127,21 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     // valid source centres: patch inside the image, no hole pixel in it;
     // target centres: interior centres whose patch touches the hole
     const holeSum = holePrefixSums(hd, w, h); // for quick patch tests
-    const srcList: number[] = [], tgtList: number[] = [];
+    const srcOK = arena.uint8(w * h), isTgt = arena.uint8(w * h); // the arena is reused: not zeroed
+    srcOK.fill(0);
+    isTgt.fill(0);
+    let nSrc = 0, nTgt = 0;
     for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) {
-      (rectSum(holeSum, w, x - r, y - r, x + r, y + r) === 0 ? srcList : tgtList).push(y * w + x);
+      if (rectSum(holeSum, w, x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; nSrc++; } else { isTgt[y * w + x] = 1; nTgt++; }
     }
-    if (srcList.length === 0) continue; // level too coarse to have whole known patches
+    if (nSrc === 0) continue; // level too coarse to have whole known patches
+    const src = arena.int32(nSrc), tgt = arena.int32(nTgt);
+    for (let i = 0, a = 0, b = 0; i < w * h; i++) { if (srcOK[i]) src[a++] = i; else if (isTgt[i]) tgt[b++] = i; }
     const n = w * h * c;
     const work = arena.float32(n + 4); // + 4: the voting loads 4 floats from the last pixel
     work.set(img);
     const hole8 = arena.uint8(w * h);
     hole8.set(hd);
-    const srcOK = arena.uint8(w * h), isTgt = arena.uint8(w * h); // the arena is reused: not zeroed
-    srcOK.fill(0);
-    isTgt.fill(0);
-    const src = arena.int32(srcList.length), tgt = arena.int32(tgtList.length);
-    for (let i = 0; i < srcList.length; i++) { src[i] = srcList[i]; srcOK[srcList[i]] = 1; }
-    for (let i = 0; i < tgtList.length; i++) { tgt[i] = tgtList[i]; isTgt[tgtList[i]] = 1; }
     const nX = arena.int32(w * h), nY = arena.int32(w * h), dist = arena.float32(w * h);
     const acc = arena.float32(w * h * kernels.accStride(c));
     kernels.level(work.byteOffset, hole8.byteOffset, srcOK.byteOffset, isTgt.byteOffset, tgt.byteOffset, tgt.length,

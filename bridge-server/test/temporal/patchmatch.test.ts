@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FloatFrame } from '@synthetic-studio/shared';
+import { changedOutside, createMask, mulberry32, patchMatchInpaint, psnr, type Mask } from '../../src/temporal/index.js';
+
+/** A frame of c channels from f(x, y, k). */
+function frameOf(w: number, h: number, c: number, f: (x: number, y: number, k: number) => number): FloatFrame {
+  const d = new Float32Array(w * h * c);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) d[(y * w + x) * c + k] = f(x, y, k);
+  return { width: w, height: h, channels: c, data: d };
+}
+
+/** Periodic texture (period 12 × 10): every patch of the hole has exact copies outside it; channels differ. */
+const periodic = (x: number, y: number, k: number): number =>
+  0.5 + 0.25 * Math.sin(((x + 3 * k) * 2 * Math.PI) / 12) * Math.cos((y * 2 * Math.PI) / 10) + (((x + y + k) % 12) < 3 ? 0.15 : 0);
+
+function ellipse(w: number, h: number, cx: number, cy: number, a: number, b: number): Mask {
+  const m = createMask(w, h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (((x - cx) / a) ** 2 + ((y - cy) / b) ** 2 <= 1) m.data[y * w + x] = 1;
+  return m;
+}
+
+/** The hole overwritten with a colour the texture never has, so a leak of it shows. */
+function poisoned(f: FloatFrame, m: Mask): FloatFrame {
+  const d = new Float32Array(f.data);
+  for (let i = 0; i < m.data.length; i++) if (m.data[i]) for (let k = 0; k < f.channels; k++) d[i * f.channels + k] = k % 2 ? 5 : -5;
+  return { ...f, data: d };
+}
+
+/** Every filled value lies within the known pixels' range of its channel (voting averages known pixels). */
+function assertWithinKnownRange(out: FloatFrame, src: FloatFrame, m: Mask): void {
+  const c = src.channels;
+  for (let k = 0; k < c; k++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < m.data.length; i++) if (!m.data[i]) { lo = Math.min(lo, src.data[i * c + k]); hi = Math.max(hi, src.data[i * c + k]); }
+    for (let i = 0; i < m.data.length; i++) if (m.data[i]) {
+      const v = out.data[i * c + k];
+      assert.ok(Number.isFinite(v) && v >= lo - 1e-5 && v <= hi + 1e-5, `channel ${k} pixel ${i}: ${v} outside [${lo}, ${hi}]`);
+    }
+  }
+}
+
+for (const c of [1, 3, 4]) {
+  test(`PatchMatch (${c} channel${c > 1 ? 's' : ''}): a hole in a periodic texture is filled with the texture, the rest is untouched`, () => {
+    const W = 120, H = 90;
+    const truth = frameOf(W, H, c, periodic);
+    const hole = ellipse(W, H, 55, 48, 18, 14);
+    const input = poisoned(truth, hole);
+    const out = patchMatchInpaint(input, hole, { seed: 5 });
+    // exact copies of every patch exist, so the field converges to them (~135 dB: float rounding)
+    const p = psnr(out, truth, hole);
+    assert.ok(p > 60, `PSNR in hole ${p.toFixed(1)} dB`);
+    assert.equal(changedOutside(out, input, hole), 0, 'pixels outside the hole changed');
+    assertWithinKnownRange(out, input, hole);
+  });
+}
+
+test('PatchMatch is deterministic for a seed, also after a larger call reused its working memory', () => {
+  const W = 80, H = 64;
+  const truth = frameOf(W, H, 3, periodic);
+  const hole = ellipse(W, H, 40, 30, 12, 9);
+  const input = poisoned(truth, hole);
+  const first = patchMatchInpaint(input, hole, { seed: 11 });
+  // a larger frame in between leaves other data in the reused memory
+  const big = frameOf(200, 150, 3, (x, y, k) => mulberry32(x * 7919 + y * 104729 + k)());
+  patchMatchInpaint(big, ellipse(200, 150, 100, 75, 40, 30), { seed: 3 });
+  assert.deepEqual(patchMatchInpaint(input, hole, { seed: 11 }).data, first.data);
+});
+
+test('PatchMatch: different seeds give different but equally valid fills', () => {
+  const W = 96, H = 72;
+  // noise over a periodic pattern: many near-equal matches, so the seed changes the choice
+  const noisy = (x: number, y: number, k: number) => periodic(x, y, k) + 0.08 * (mulberry32(x * 7919 + y * 104729 + k)() - 0.5);
+  const truth = frameOf(W, H, 3, noisy);
+  const hole = ellipse(W, H, 48, 36, 14, 11);
+  const input = poisoned(truth, hole);
+  const a = patchMatchInpaint(input, hole, { seed: 1 }), b = patchMatchInpaint(input, hole, { seed: 2 });
+  assert.notDeepEqual(a.data, b.data);
+  for (const out of [a, b]) {
+    assert.ok(psnr(out, truth, hole) > 27, `PSNR in hole ${psnr(out, truth, hole).toFixed(1)} dB`);
+    assert.equal(changedOutside(out, input, hole), 0);
+    assertWithinKnownRange(out, input, hole);
+  }
+});
+
+test('PatchMatch: a detail level (single local pass, from the coarser field) still fills the texture', () => {
+  const W = 128, H = 96;
+  const truth = frameOf(W, H, 3, periodic);
+  const hole = ellipse(W, H, 60, 50, 16, 12);
+  const input = poisoned(truth, hole);
+  const out = patchMatchInpaint(input, hole, { seed: 9, detailLevelPixels: 64 * 48 - 1 });
+  const p = psnr(out, truth, hole);
+  assert.ok(p > 60, `PSNR in hole ${p.toFixed(1)} dB`);
+  assert.equal(changedOutside(out, input, hole), 0);
+});
+
+test('PatchMatch: holes touching the border and tiny frames are filled without errors', () => {
+  const cases: { w: number; h: number; c: number; mark: (x: number, y: number) => boolean }[] = [
+    { w: 64, h: 48, c: 3, mark: (x, y) => x < 9 && y > 20 }, // corner and left border
+    { w: 64, h: 48, c: 4, mark: (x, y) => y >= 44 }, // bottom band
+    { w: 64, h: 48, c: 1, mark: (x) => x >= 58 || x < 3 }, // both side bands
+    { w: 9, h: 8, c: 3, mark: (x, y) => x === 4 && y === 4 }, // smaller than two patches
+    { w: 5, h: 5, c: 3, mark: (x, y) => x === 2 && y === 2 }, // smaller than one patch
+    { w: 12, h: 1, c: 1, mark: (x) => x === 6 }, // a single row
+  ];
+  for (const { w, h, c, mark } of cases) {
+    const f = frameOf(w, h, c, periodic);
+    const hole = createMask(w, h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (mark(x, y)) hole.data[y * w + x] = 1;
+    const input = poisoned(f, hole);
+    const out = patchMatchInpaint(input, hole, { seed: 4 });
+    assert.equal(changedOutside(out, input, hole), 0, `${w}×${h}×${c}: pixels outside the hole changed`);
+    assertWithinKnownRange(out, input, hole);
+  }
+});
+
+test('PatchMatch: no hole returns a copy; a fully masked frame is an error', () => {
+  const f = frameOf(32, 24, 3, periodic);
+  const none = patchMatchInpaint(f, createMask(32, 24));
+  assert.deepEqual(none.data, f.data);
+  assert.notEqual(none.data, f.data);
+  const all = createMask(32, 24);
+  all.data.fill(1);
+  assert.throws(() => patchMatchInpaint(f, all), (e: unknown) => (e as { code?: string }).code === 'E_MASK_EMPTY');
+});
