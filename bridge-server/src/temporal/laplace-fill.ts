@@ -1,3 +1,5 @@
+import { instantiateKernels, KernelArena, wasmModule } from './wasm-arena.js';
+
 /**
  * `unknown` values: KNOWN data (Dirichlet), EXCLUDED from the domain (Neumann, like the image
  * border; left as it is), anything else is solved for (so a plain 0/1 mask works).
@@ -45,39 +47,48 @@ export function fillHarmonic(channels: Float32Array[], w: number, h: number, unk
     sweeps = Math.max(sweeps, 4 * (w + h));
   }
   // the solved pixels, with which neighbours take part (worked out once instead of every sweep);
-  // one cut off by excluded pixels on every side has no equation and keeps its starting value
+  // one cut off by excluded pixels on every side has no equation and keeps its starting value.
+  // The sweeps run in WebAssembly (fill-kernels) on copies of the planes in its memory.
   let m = 0;
   for (let i = 0; i < unknown.length; i++) if (unknown[i] !== KNOWN && unknown[i] !== EXCLUDED) m++;
-  const idx = new Int32Array(m), nb = new Uint8Array(m), cnt = new Float64Array(m);
+  const { arena: A, kernels } = fillKernels();
+  A.reset();
+  const wh = w * h, nc = channels.length;
+  const planes = A.float32(nc * wh), idx = A.int32(m), nb = A.uint8(m), wt = A.float64(m);
+  // red-black order: first the pixels with x + y even, then the others (see fill-kernels)
   let n = 0;
-  for (let i = 0; i < unknown.length; i++) {
-    if (unknown[i] === KNOWN || unknown[i] === EXCLUDED) continue;
-    const x = i % w, y = (i - x) / w;
-    const bits = (x > 0 && unknown[i - 1] !== EXCLUDED ? 1 : 0) | (x < w - 1 && unknown[i + 1] !== EXCLUDED ? 2 : 0)
-      | (y > 0 && unknown[i - w] !== EXCLUDED ? 4 : 0) | (y < h - 1 && unknown[i + w] !== EXCLUDED ? 8 : 0);
-    if (!bits) continue;
-    idx[n] = i; nb[n] = bits; cnt[n] = (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1);
-    n++;
-  }
-  const omega = 1.7;
-  const nc = channels.length;
-  for (let s = 0; s < sweeps; s++) {
-    for (let t = 0; t < n; t++) {
-      const i = idx[t], bits = nb[t], cn = cnt[t];
-      for (let k = 0; k < nc; k++) {
-        const c = channels[k];
-        let sum = 0;
-        if (bits === 15) sum = c[i - 1] + c[i + 1] + c[i - w] + c[i + w];
-        else {
-          if (bits & 1) sum += c[i - 1];
-          if (bits & 2) sum += c[i + 1];
-          if (bits & 4) sum += c[i - w];
-          if (bits & 8) sum += c[i + w];
-        }
-        c[i] = (1 - omega) * c[i] + omega * (sum / cn);
+  for (let colour = 0; colour < 2; colour++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = (y + colour) & 1, i = y * w + x; x < w; x += 2, i += 2) {
+        if (unknown[i] === KNOWN || unknown[i] === EXCLUDED) continue;
+        const bits = (x > 0 && unknown[i - 1] !== EXCLUDED ? 1 : 0) | (x < w - 1 && unknown[i + 1] !== EXCLUDED ? 2 : 0)
+          | (y > 0 && unknown[i - w] !== EXCLUDED ? 4 : 0) | (y < h - 1 && unknown[i + w] !== EXCLUDED ? 8 : 0);
+        if (!bits) continue;
+        idx[n] = i; nb[n] = bits; wt[n] = OMEGA / ((bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1));
+        n++;
       }
     }
   }
+  for (let k = 0; k < nc; k++) planes.set(channels[k], k * wh);
+  kernels.sorSweeps(planes.byteOffset, 4 * wh, nc, w, idx.byteOffset, nb.byteOffset, wt.byteOffset, n, sweeps, OMEGA);
+  for (let k = 0; k < nc; k++) channels[k].set(planes.subarray(k * wh, (k + 1) * wh));
+}
+
+/** SOR over-relaxation of the sweeps. */
+const OMEGA = 1.7;
+
+interface FillKernels {
+  sorSweeps(planes: number, planeBytes: number, nc: number, w: number, idx: number, nb: number, wt: number, n: number, sweeps: number, omega: number): void;
+}
+
+let fill: { arena: KernelArena; kernels: FillKernels } | null = null;
+let fillIdle: ReturnType<typeof setTimeout> | undefined;
+/** This thread's kernel instance and its memory, released after 10 s without a fill. */
+function fillKernels(): { arena: KernelArena; kernels: FillKernels } {
+  if (!fill) { const arena = new KernelArena(); fill = { arena, kernels: instantiateKernels<FillKernels>(wasmModule('fill-kernels'), arena.memory) }; }
+  if (fillIdle) fillIdle.refresh();
+  else fillIdle = setTimeout(() => { fill = null; fillIdle = undefined; }, 10_000).unref();
+  return fill;
 }
 
 /** Harmonic fill of an interleaved multi-channel image in place. */

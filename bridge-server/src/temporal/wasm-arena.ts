@@ -62,6 +62,11 @@ export class KernelArena {
     return new Int32Array(this.memory.buffer, at, n);
   }
 
+  float64(n: number): Float64Array {
+    const at = this.alloc(8 * n); // first: growing replaces memory.buffer
+    return new Float64Array(this.memory.buffer, at, n);
+  }
+
   uint8(n: number): Uint8Array {
     const at = this.alloc(n); // first: growing replaces memory.buffer
     return new Uint8Array(this.memory.buffer, at, n);
