@@ -143,6 +143,10 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     const hole8 = arena.uint8(w * h);
     hole8.set(hd);
     const nX = arena.int32(w * h), nY = arena.int32(w * h), dist = arena.float32(w * h);
+    // zero where no target writes: the next finer level reads its parents here, also non-target ones
+    // (near the border), and 0 is no valid source there; the reused memory must not decide that
+    nX.fill(0);
+    nY.fill(0);
     const acc = arena.float32(w * h * kernels.accStride(c));
     kernels.level(work.byteOffset, hole8.byteOffset, srcOK.byteOffset, isTgt.byteOffset, tgt.byteOffset, tgt.length,
       nX.byteOffset, nY.byteOffset, dist.byteOffset, acc.byteOffset, w, h, c, r);
