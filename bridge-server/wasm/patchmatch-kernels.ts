@@ -12,6 +12,8 @@ let W = 0, H = 0, C = 0, R = 0, NT = 0;
 let IMG: usize = 0, HOLE: usize = 0, SRC_OK: usize = 0, IS_TGT: usize = 0, TGT: usize = 0;
 let NX: usize = 0, NY: usize = 0, DIST: usize = 0, ACC: usize = 0;
 let rngState: u32 = 0;
+/** Whether dist holds the distances on the current image (not so between a vote and recompute). */
+let FRESH = 0;
 
 @inline function ld(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
 @inline function st(p: usize, i: i32, v: f32): void { store<f32>(p + (<usize>i << 2), v); }
@@ -110,6 +112,9 @@ function patchDist(px: i32, py: i32, sx: i32, sy: i32, bound: f32): f32 {
 /** Takes source centre (sx, sy) for target p if it is valid and nearer than p's current one. */
 @inline function tryCand(p: i32, px: i32, py: i32, sx: i32, sy: i32): void {
   if (sx < R || sy < R || sx >= W - R || sy >= H - R || ldb(SRC_OK, sy * W + sx) == 0) return;
+  // the current match again (frequent where the field is coherent): while the distances are
+  // fresh its distance is dist[p] exactly (stored distances are complete sums), so it cannot win
+  if (FRESH != 0 && sx == ldi(NX, p) && sy == ldi(NY, p)) return;
   const cur = ld(DIST, p);
   const d = patchDist(px, py, sx, sy, cur);
   if (d < cur) { st(DIST, p, d); sti(NX, p, sx); sti(NY, p, sy); }
@@ -142,8 +147,10 @@ export function init(prevNX: usize, prevNY: usize, prevW: i32, prevH: i32, src: 
 /**
  * One PatchMatch pass over the targets (forward, or backward when fwd is 0): propagation from
  * the previous neighbour in x and in y, then random search in windows halving from maxRad.
+ * fresh: whether dist is up to date with the image (0 after a vote, before recompute).
  */
-export function search(fwd: i32, maxRad: i32): void {
+export function search(fwd: i32, maxRad: i32, fresh: i32): void {
+  FRESH = fresh;
   const n = NT;
   const s = fwd != 0 ? -1 : 1;
   for (let t = 0; t < n; t++) {

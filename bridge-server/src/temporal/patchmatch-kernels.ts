@@ -11,7 +11,7 @@ export interface PatchMatchKernels {
     nX: number, nY: number, dist: number, acc: number, w: number, h: number, c: number, r: number): void;
   accStride(c: number): number;
   init(prevNX: number, prevNY: number, prevW: number, prevH: number, src: number, nSrc: number): void;
-  search(fwd: number, maxRad: number): void;
+  search(fwd: number, maxRad: number, fresh: number): void;
   recompute(): void;
   vote(): void;
 }

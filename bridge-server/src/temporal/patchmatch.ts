@@ -161,7 +161,9 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     const si = detail ? 1 : (opts.searchIterations ?? 3);
     if (prevNX) kernels.vote();
     for (let e = 0; e < em; e++) {
-      for (let it = 0; it < si; it++) kernels.search(it % 2 === 0 ? 1 : 0, maxRad);
+      // the first search after that vote sees distances from before it
+      const fresh = e > 0 || !prevNX ? 1 : 0;
+      for (let it = 0; it < si; it++) kernels.search(it % 2 === 0 ? 1 : 0, maxRad, fresh);
       kernels.vote();
       kernels.recompute(); // distances changed with the new hole colours
     }
