@@ -188,8 +188,11 @@ export function vote(): void {
   let meanD: f64 = 0;
   for (let t = 0; t < n; t++) meanD += <f64>ld(DIST, ldi(TGT, t));
   meanD = meanD / <f64>max(1, n) + 1e-6;
+  if (n == 0) return;
   const stride = accStride(c);
-  memory.fill(ACC, 0, <usize>W * <usize>H * <usize>stride << 2);
+  // only the rows the patches cover (targets are in raster order); the rest of ACC is not read
+  const q0 = max(0, ldi(TGT, 0) / w - r) * w, q1 = min(H, ldi(TGT, n - 1) / w + r + 1) * w;
+  memory.fill(ACC + (<usize>(q0 * stride) << 2), 0, <usize>(q1 - q0) * <usize>stride << 2);
   for (let t = 0; t < n; t++) {
     const p = ldi(TGT, t);
     const py = p / w, px = p - py * w;
@@ -214,8 +217,7 @@ export function vote(): void {
       }
     }
   }
-  const np = W * H;
-  for (let q = 0; q < np; q++) {
+  for (let q = q0; q < q1; q++) {
     if (ldb(HOLE, q) == 0) continue;
     const a = ACC + (<usize>(q * stride) << 2);
     const ws = load<f32>(a + (<usize>(stride - 1) << 2));

@@ -80,6 +80,42 @@ function rectSum(s: Int32Array, w: number, x0: number, y0: number, x1: number, y
 }
 
 /**
+ * Marks the patch centres of a level (patch inside the image): srcOK where the patch is free of
+ * hole pixels (a source), isTgt where it touches the hole (a target). Only centres near the hole's
+ * bounding box need testing, so a small hole in a large frame costs little. Returns the counts.
+ */
+function classifyCentres(hd: Uint8Array, w: number, h: number, r: number, srcOK: Uint8Array, isTgt: Uint8Array): { nSrc: number; nTgt: number } {
+  srcOK.fill(0);
+  isTgt.fill(0);
+  if (w <= 2 * r || h <= 2 * r) return { nSrc: 0, nTgt: 0 };
+  let bx0 = w, by0 = h, bx1 = -1, by1 = -1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    if (!hd[y * w + x]) continue;
+    if (by0 === h) by0 = y;
+    by1 = y;
+    if (x < bx0) bx0 = x;
+    if (x > bx1) bx1 = x;
+  }
+  for (let y = r; y < h - r; y++) srcOK.fill(1, y * w + r, y * w + w - r);
+  const interior = (w - 2 * r) * (h - 2 * r);
+  if (by1 < 0) return { nSrc: interior, nTgt: 0 };
+  // summed-area table of the hole over its bounding box only
+  const bw = bx1 - bx0 + 1, bh = by1 - by0 + 1;
+  const box = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) box.set(hd.subarray((by0 + y) * w + bx0, (by0 + y) * w + bx0 + bw), y * bw);
+  const sum = holePrefixSums(box, bw, bh);
+  let nTgt = 0;
+  for (let y = Math.max(r, by0 - r); y <= Math.min(h - r - 1, by1 + r); y++) {
+    const y0 = Math.max(0, y - r - by0), y1 = Math.min(bh - 1, y + r - by0);
+    for (let x = Math.max(r, bx0 - r); x <= Math.min(w - r - 1, bx1 + r); x++) {
+      const x0 = Math.max(0, x - r - bx0), x1 = Math.min(bw - 1, x + r - bx0);
+      if (x0 <= x1 && y0 <= y1 && rectSum(sum, bw, x0, y0, x1, y1) > 0) { srcOK[y * w + x] = 0; isTgt[y * w + x] = 1; nTgt++; }
+    }
+  }
+  return { nSrc: interior - nTgt, nTgt };
+}
+
+/**
  * Fill the hole of one frame with patches from its known part: PatchMatch nearest-neighbour field
  * (Barnes et al. 2009) with multi-scale EM voting (Wexler et al. 2007). Pixels outside the hole
  * are returned unchanged. Deterministic for a given seed.
@@ -124,16 +160,8 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     const { img, hole: hm, w, h } = levels[li];
     if (w < ps || h < ps) continue;
     const hd = hm.data;
-    // valid source centres: patch inside the image, no hole pixel in it;
-    // target centres: interior centres whose patch touches the hole
-    const holeSum = holePrefixSums(hd, w, h); // for quick patch tests
-    const srcOK = arena.uint8(w * h), isTgt = arena.uint8(w * h); // the arena is reused: not zeroed
-    srcOK.fill(0);
-    isTgt.fill(0);
-    let nSrc = 0, nTgt = 0;
-    for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) {
-      if (rectSum(holeSum, w, x - r, y - r, x + r, y + r) === 0) { srcOK[y * w + x] = 1; nSrc++; } else { isTgt[y * w + x] = 1; nTgt++; }
-    }
+    const srcOK = arena.uint8(w * h), isTgt = arena.uint8(w * h);
+    const { nSrc, nTgt } = classifyCentres(hd, w, h, r, srcOK, isTgt);
     if (nSrc === 0) continue; // level too coarse to have whole known patches
     const src = arena.int32(nSrc), tgt = arena.int32(nTgt);
     for (let i = 0, a = 0, b = 0; i < w * h; i++) { if (srcOK[i]) src[a++] = i; else if (isTgt[i]) tgt[b++] = i; }
