@@ -37,16 +37,21 @@ function downLevel(l: Level, c: number): Level {
   const w2 = Math.max(1, l.w >> 1), h2 = Math.max(1, l.h >> 1);
   const img = new Float32Array(w2 * h2 * c);
   const hole = createMask(w2, h2);
+  const src = l.img, hd = l.hole.data;
   for (let y = 0; y < h2; y++) {
+    const r0 = 2 * y * l.w, r1 = Math.min(l.h - 1, 2 * y + 1) * l.w;
     for (let x = 0; x < w2; x++) {
-      let anyHole = 0;
+      const x0 = 2 * x, x1 = Math.min(l.w - 1, 2 * x + 1);
+      const i00 = r0 + x0, i01 = r0 + x1, i10 = r1 + x0, i11 = r1 + x1;
+      hole.data[y * w2 + x] = hd[i00] || hd[i01] || hd[i10] || hd[i11] ? 1 : 0;
       const o = (y * w2 + x) * c;
-      for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
-        const i = Math.min(l.h - 1, 2 * y + dy) * l.w + Math.min(l.w - 1, 2 * x + dx);
-        if (l.hole.data[i]) anyHole = 1;
-        for (let k = 0; k < c; k++) img[o + k] += 0.25 * l.img[i * c + k];
+      // float32 sums in the order of the 2×2 taps (as when accumulating into img)
+      for (let k = 0; k < c; k++) {
+        let v = Math.fround(0.25 * src[i00 * c + k]);
+        v = Math.fround(v + 0.25 * src[i01 * c + k]);
+        v = Math.fround(v + 0.25 * src[i10 * c + k]);
+        img[o + k] = v + 0.25 * src[i11 * c + k];
       }
-      hole.data[y * w2 + x] = anyHole;
     }
   }
   return { img, hole, w: w2, h: h2 };
