@@ -20,6 +20,8 @@ export interface PatchMatchOptions {
 const DETAIL_LEVEL_PIXELS = 960 * 540;
 
 let workspace: { arena: KernelArena; kernels: PatchMatchKernels } | null = null;
+/** Working memory kept for the next call up to this size (1080p, 3 channels: ~125 MiB); larger is freed. */
+const KEEP_WORKSPACE_BYTES = 256 * 2 ** 20;
 
 /**
  * The kernels' memory, kept between calls of this thread (a call is synchronous, so one suffices):
@@ -213,6 +215,7 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
       }
     }
   }
+  if (arena.used > KEEP_WORKSPACE_BYTES) workspace = null; // a rare large frame: do not hold its memory
   const res = levels[0].img;
   for (let i = 0; i < W * H; i++) if (hole.data[i]) for (let k = 0; k < c; k++) out.data[i * c + k] = res[i * c + k];
   return out;
