@@ -452,7 +452,7 @@ async function memorySection(): Promise<void> {
     // this process's own peak: on Linux ru_maxrss survives exec, so a probe started by a big
     // process would report the parent's peak; VmHWM belongs to this process's memory alone
     const { readFileSync } = await import('node:fs');
-    let hwm = null; try { hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+    let hwm = null; try { hwm = Number(/VmHWM:[ \\t]+([0-9]+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
     console.log(JSON.stringify({ maxRssKiB: hwm ?? process.resourceUsage().maxRSS, liveMiB: live / 1048576, liveMedianMiB: liveMedian / 1048576, seconds: (performance.now() - t0) / 1000 }));`;
   const res: { n: number; rss: number; live: number; median: number; s: number }[] = [];
   for (const n of lengths) {
