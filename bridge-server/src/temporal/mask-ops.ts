@@ -22,6 +22,7 @@ export function dilateMask(m: Mask, radius: number): Mask {
   const { width: w, height: h } = m;
   const out = createMask(w, h);
   if (radius <= 0) { out.data.set(m.data); return out; }
+  if (radius < Math.SQRT2) return dilateCross(m, out);
   const INF = 1e9;
   // 1-D squared distance per row (brute force within radius; radius is small)
   const g = new Float32Array(w * h);
@@ -43,6 +44,17 @@ export function dilateMask(m: Mask, radius: number): Mask {
         if (gx * gx + dy * dy <= r2) hit = 1;
       }
       out.data[y * w + x] = hit;
+    }
+  }
+  return out;
+}
+
+/** Dilation by a radius in [1, √2): the pixel and its 4 neighbours (the disk's only grid points). */
+function dilateCross(m: Mask, out: Mask): Mask {
+  const { width: w, height: h } = m, a = m.data, o = out.data;
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      o[i] = a[i] | (x > 0 ? a[i - 1] : 0) | (x < w - 1 ? a[i + 1] : 0) | (y > 0 ? a[i - w] : 0) | (y < h - 1 ? a[i + w] : 0) ? 1 : 0;
     }
   }
   return out;
