@@ -46,7 +46,8 @@ function solve3(M: Float64Array, r: Float64Array): [number, number, number] | nu
 
 function median(a: Float64Array | number[]): number {
   if (a.length === 0) return 0;
-  const s = Array.from(a).sort((x, y) => x - y);
+  // a typed array sorts numerically, natively (far faster than a comparator on a plain array)
+  const s = Float64Array.from(a).sort();
   return s[s.length >> 1];
 }
 
