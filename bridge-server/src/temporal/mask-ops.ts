@@ -24,26 +24,31 @@ export function dilateMask(m: Mask, radius: number): Mask {
   if (radius <= 0) { out.data.set(m.data); return out; }
   if (radius < Math.SQRT2) return dilateCross(m, out);
   const INF = 1e9;
-  // 1-D squared distance per row (brute force within radius; radius is small)
-  const g = new Float32Array(w * h);
-  const r = Math.ceil(radius);
-  for (let y = 0; y < h; y++) {
+  const r = Math.ceil(radius), r2 = radius * radius, md = m.data, od = out.data;
+  // only the set pixels' bounding box, grown by r, can change
+  let bx0 = w, bx1 = -1, by0 = h, by1 = -1;
+  for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) if (md[i]) { if (x < bx0) bx0 = x; if (x > bx1) bx1 = x; if (y < by0) by0 = y; if (y > by1) by1 = y; }
+  if (bx1 < 0) return out;
+  const X0 = Math.max(0, bx0 - r), X1 = Math.min(w - 1, bx1 + r), gw = X1 - X0 + 1;
+  // 1-D distance to the nearest set pixel in the row, for the rows that have set pixels
+  // (brute force within radius; radius is small)
+  const g = new Float32Array(gw * (by1 - by0 + 1));
+  for (let y = by0; y <= by1; y++) {
+    const gr = (y - by0) * gw, mr = y * w;
     let last = -INF;
-    for (let x = 0; x < w; x++) { if (m.data[y * w + x]) last = x; g[y * w + x] = x - last; }
+    for (let x = X0; x <= X1; x++) { if (md[mr + x]) last = x; g[gr + x - X0] = x - last; }
     last = INF;
-    for (let x = w - 1; x >= 0; x--) { if (m.data[y * w + x]) last = x; const d = last - x; if (d < g[y * w + x]) g[y * w + x] = d; }
+    for (let x = X1; x >= X0; x--) { if (md[mr + x]) last = x; const d = last - x; if (d < g[gr + x - X0]) g[gr + x - X0] = d; }
   }
-  const r2 = radius * radius;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  for (let y = Math.max(0, by0 - r), ye = Math.min(h - 1, by1 + r); y <= ye; y++) {
+    const da = Math.max(-r, by0 - y), db = Math.min(r, by1 - y);
+    for (let x = X0; x <= X1; x++) {
       let hit = 0;
-      for (let dy = -r; dy <= r && !hit; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        const gx = g[yy * w + x];
+      for (let dy = da; dy <= db && !hit; dy++) {
+        const gx = g[(y + dy - by0) * gw + x - X0];
         if (gx * gx + dy * dy <= r2) hit = 1;
       }
-      out.data[y * w + x] = hit;
+      od[y * w + x] = hit;
     }
   }
   return out;

@@ -23,4 +23,9 @@ test('dilateMask is the Euclidean disk dilation, for small and larger radii and 
     for (let i = 0; i < w * h; i++) m.data[i] = rand() < 0.08 ? 1 : 0;
     for (const r of [0, 1, 1.3, 1.5, 2, 3.5]) assert.deepEqual(dilateMask(m, r).data, r === 0 ? m.data : bruteDilate(m, r), `${w}x${h} radius ${r}`);
   }
+  // empty, and a single pixel in a corner (the work is limited to the set pixels' box)
+  assert.deepEqual(dilateMask(createMask(7, 5), 3).data, new Uint8Array(35));
+  const corner = createMask(9, 6);
+  corner.data[9 * 6 - 1] = 1;
+  assert.deepEqual(dilateMask(corner, 2.5).data, bruteDilate(corner, 2.5));
 });
