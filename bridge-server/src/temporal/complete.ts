@@ -243,10 +243,22 @@ export async function completeVideo(
   const summary: CompletionSummary = { frames: N, windows: 0, propagatedPixels: 0, synthesisedKeyframes: 0, smoothFilledPixels: 0, windowJoins: [] };
   let emitted = 0;
   let s = 0;
+  const load = (a: number, b: number) => buf.load(a, b, (i) => (i === 0 ? first : src.frame(i)), async (i) => dilateMask(await src.mask(i), dil));
+  // the next window's flows, computing on the pool's workers while this thread completes a window
+  let ahead: Promise<void> | null = null;
   while (emitted < N) {
     const e = Math.min(N, s + W);
-    await buf.load(s, e, (i) => (i === 0 ? first : src.frame(i)), async (i) => dilateMask(await src.mask(i), dil));
+    await load(s, e);
+    if (ahead) await ahead;
     await buf.flows(s, e);
+    ahead = null;
+    if (opts.pool && e < N) {
+      // where the next window starts (as computed below, from this window's emitted part)
+      const ns = Math.max(s + 1, Math.max(emitted + 1, e - L) - O);
+      await load(ns, Math.min(N, ns + W));
+      ahead = buf.flows(ns, Math.min(N, ns + W));
+      ahead.catch(() => {}); // awaited with the next window; not an unhandled rejection meanwhile
+    }
     // window: already emitted frames are fixed context
     const idx = Array.from({ length: e - s }, (_, k) => s + k);
     const winFrames = idx.map((i) => outputs.get(i) ?? buf.frames.get(i)!);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FloatFrame } from '@synthetic-studio/shared';
-import { changedOutside, completeFlow, completeVideo, completeWindow, createFlow, createMask, dilateMask, meanAbsDiff, mulberry32, patchMatchInpaint, psnr, warpingError, type Mask, type WarpPairFlows } from '../../src/temporal/index.js';
+import { changedOutside, completeFlow, completeVideo, completeWindow, createFlow, createMask, dilateMask, FlowPool, meanAbsDiff, mulberry32, patchMatchInpaint, psnr, warpingError, type Mask, type WarpPairFlows } from '../../src/temporal/index.js';
 import { makeFrame, texture } from './helpers.js';
 
 async function runClip(frames: FloatFrame[], masks: Mask[], opts: Parameters<typeof completeVideo>[1] = {}): Promise<FloatFrame[]> {
@@ -128,6 +128,24 @@ test('windows: flat memory shape, every frame once, no colour drift at window jo
     (e: { code?: string }) => e.code === 'E_CANCELLED',
   );
   assert.equal(seen, 3);
+});
+
+test('windows with a flow pool: the next window\'s flows are computed ahead, the frames are the same as without', async () => {
+  const W = 64, H = 36, N = 22;
+  const frames: FloatFrame[] = [];
+  for (let t = 0; t < N; t++) frames.push(makeFrame(W, H, (x, y, k) => texture(x + 1.5 * t, y, k)));
+  const m = createMask(W, H);
+  for (let y = 12; y < 24; y++) for (let x = 26; x < 38; x++) m.data[y * W + x] = 1;
+  const masks = frames.map(() => m);
+  const opts = { dilate: 1, windowSize: 8, overlap: 2, lookahead: 2 };
+  const plain = await runClip(frames, masks, opts);
+  const pool = new FlowPool(2);
+  try {
+    const pooled = await runClip(frames, masks, { ...opts, pool });
+    for (let t = 0; t < N; t++) assert.deepEqual(pooled[t].data, plain[t].data, `frame ${t}`);
+  } finally {
+    await pool.close();
+  }
 });
 
 test('motion-aware flow completion: a hole across a motion boundary gets each side its own motion', () => {
