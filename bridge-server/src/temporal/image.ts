@@ -3,42 +3,13 @@ import { createPlane, type Plane } from './types.js';
 
 /** Rec.601 luma of a frame, scaled to 0..255 (the flow engine's internal intensity unit). */
 export function toGray255(f: FloatFrame): Plane {
-  const { width, height, channels, data } = f;
-  const out = createPlane(width, height);
-  const o = out.data;
-  const n = width * height;
-  if (channels === 1) {
-    for (let i = 0; i < n; i++) o[i] = data[i] * 255;
-  } else {
-    for (let i = 0, j = 0; i < n; i++, j += channels) o[i] = (0.299 * data[j] + 0.587 * data[j + 1] + 0.114 * data[j + 2]) * 255;
-  }
-  return out;
-}
-
-/** Separable [1 4 6 4 1]/16 blur with clamped borders. */
-export function blur5(src: Plane, tmp?: Float32Array): Plane {
-  const { width: w, height: h, data: s } = src;
-  const t = tmp && tmp.length >= w * h ? tmp : new Float32Array(w * h);
-  const out = createPlane(w, h);
-  const o = out.data;
-  const xm = w - 1, ym = h - 1;
-  for (let y = 0; y < h; y++) {
-    const r = y * w;
-    for (let x = 0; x < w; x++) {
-      const x0 = x < 2 ? 0 : x - 2, x1 = x < 1 ? 0 : x - 1, x3 = x + 1 > xm ? xm : x + 1, x4 = x + 2 > xm ? xm : x + 2;
-      t[r + x] = (s[r + x0] + 4 * s[r + x1] + 6 * s[r + x] + 4 * s[r + x3] + s[r + x4]) * 0.0625;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    const r0 = (y < 2 ? 0 : y - 2) * w, r1 = (y < 1 ? 0 : y - 1) * w, r = y * w;
-    const r3 = (y + 1 > ym ? ym : y + 1) * w, r4 = (y + 2 > ym ? ym : y + 2) * w;
-    for (let x = 0; x < w; x++) o[r + x] = (t[r0 + x] + 4 * t[r1 + x] + 6 * t[r + x] + 4 * t[r3 + x] + t[r4 + x]) * 0.0625;
-  }
+  const out = createPlane(f.width, f.height);
+  for (let y = 0; y < f.height; y++) grayRow(f.data, f.channels, f.width, y, out.data.subarray(y * f.width, (y + 1) * f.width));
   return out;
 }
 
 /**
- * Half-size image: blur5 then the mean of each 2x2 block (clamped indices), computed in one pass.
+ * Half-size image: a [1 4 6 4 1]/16 blur (clamped borders) then the mean of each 2x2 block (clamped indices), computed in one pass.
  * Both steps are separable, so per axis they compose to the 6-tap [1 5 10 10 5 1]/32 filter evaluated
  * at even positions only; only the first and last output column/row touch the clamped border, and
  * those use the exact composition of the clamped 5-tap blur with the clamped pair mean.
@@ -55,7 +26,7 @@ export function grayHalf255(f: FloatFrame): Plane {
   return halve(f.width, f.height, f.data, f.channels);
 }
 
-/** Grey row y (toGray255's formula) of a frame with c channels into row[0..w). */
+/** Grey row y (Rec.601 luma × 255) of a frame with c channels into row[0..w). */
 function grayRow(d: Float32Array, c: number, w: number, y: number, row: Float32Array): void {
   if (c === 1) {
     for (let x = 0, j = y * w; x < w; x++, j++) row[x] = d[j] * 255;

@@ -50,7 +50,7 @@ export function fillHarmonic(channels: Float32Array[], w: number, h: number, unk
   // one cut off by excluded pixels on every side has no equation and keeps its starting value.
   // The sweeps run in WebAssembly (fill-kernels) on copies of the planes in its memory.
   let m = 0;
-  for (let i = 0; i < unknown.length; i++) if (unknown[i] !== KNOWN && unknown[i] !== EXCLUDED) m++;
+  for (let i = 0; i < unknown.length; i++) if (solved(unknown[i])) m++;
   const { arena: A, kernels } = fillKernels();
   A.reset();
   const wh = w * h, nc = channels.length;
@@ -60,7 +60,7 @@ export function fillHarmonic(channels: Float32Array[], w: number, h: number, unk
   for (let colour = 0; colour < 2; colour++) {
     for (let y = 0; y < h; y++) {
       for (let x = (y + colour) & 1, i = y * w + x; x < w; x += 2, i += 2) {
-        if (unknown[i] === KNOWN || unknown[i] === EXCLUDED) continue;
+        if (!solved(unknown[i])) continue;
         const bits = (x > 0 && unknown[i - 1] !== EXCLUDED ? 1 : 0) | (x < w - 1 && unknown[i + 1] !== EXCLUDED ? 2 : 0)
           | (y > 0 && unknown[i - w] !== EXCLUDED ? 4 : 0) | (y < h - 1 && unknown[i + w] !== EXCLUDED ? 8 : 0);
         if (!bits) continue;
