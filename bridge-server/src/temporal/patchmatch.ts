@@ -59,14 +59,6 @@ function downLevel(l: Level, c: number): Level {
   return { img, hole, w: w2, h: h2 };
 }
 
-/** Hole-free patches (centres whose whole patch is known) and patches touching the hole, of a level. */
-function patchCounts(hole: Uint8Array, w: number, h: number, r: number): { sources: number; targets: number } {
-  const sum = holePrefixSums(hole, w, h);
-  let sources = 0, targets = 0;
-  for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) { if (rectSum(sum, w, x - r, y - r, x + r, y + r) === 0) sources++; else targets++; }
-  return { sources, targets };
-}
-
 /** Summed-area table of a hole mask, for O(1) patch tests. */
 function holePrefixSums(hd: Uint8Array, w: number, h: number): Int32Array {
   const s = new Int32Array(w * h);
@@ -154,7 +146,10 @@ export function patchMatchInpaint(frame: FloatFrame, hole: Mask, opts: PatchMatc
     for (let i = 0; i < l.hole.data.length; i++) hc += l.hole.data[i];
     if (hc < 4) break;
     const next = downLevel(l, c);
-    if (side < 4 * ps0) { const n = patchCounts(next.hole.data, next.w, next.h, r); if (n.sources < n.targets) break; }
+    if (side < 4 * ps0) {
+      const n = classifyCentres(next.hole.data, next.w, next.h, r, new Uint8Array(next.w * next.h), new Uint8Array(next.w * next.h));
+      if (n.nSrc < n.nTgt) break;
+    }
     levels.push(next);
   }
   const { arena, kernels } = patchMatchWorkspace();
