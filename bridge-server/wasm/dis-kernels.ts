@@ -121,7 +121,7 @@ export function stats(hdr: usize, j0: i32, j1: i32): void {
 
 let cW: i32 = 0, cH: i32 = 0, cPS: i32 = 0, cNps: f64 = 0;
 let cD0: usize = 0, cD1: usize = 0, cGX: usize = 0, cGY: usize = 0, cHole: usize = 0, cDiff: usize = 0, cRow: usize = 0;
-let cSx: usize = 0, cSy: usize = 0, cOK: usize = 0, cHxx: usize = 0, cHxy: usize = 0, cHyy: usize = 0, cMgx: usize = 0, cMgy: usize = 0, cOff: i32 = 0;
+let cSx: usize = 0, cSy: usize = 0, cOK: usize = 0, cHxx: usize = 0, cHxy: usize = 0, cHyy: usize = 0, cMgx: usize = 0, cMgy: usize = 0;
 /** Patch sums of the last patchSums call: Σd, Σd², Σgx·d, Σgy·d. */
 let sum0: f64 = 0, sum1: f64 = 0, sum2: f64 = 0, sum3: f64 = 0;
 let best0: f64 = 0, best1: f64 = 0, best2: f64 = 0, best3: f64 = 0;
@@ -326,7 +326,7 @@ export function search(hdr: usize, band: i32, j0: i32, j1: i32): void {
   memory.copy(Sx, hp(hdr, H_S0X) + (<usize>off << 2), <usize>m << 2);
   memory.copy(Sy, hp(hdr, H_S0Y) + (<usize>off << 2), <usize>m << 2);
   patchContext(hdr, diff, row);
-  cSx = Sx; cSy = Sy; cOK = hp(hdr, H_OK); cHxx = hp(hdr, H_HXX); cHxy = hp(hdr, H_HXY); cHyy = hp(hdr, H_HYY); cMgx = hp(hdr, H_MGX); cMgy = hp(hdr, H_MGY); cOff = off;
+  cSx = Sx; cSy = Sy; cOK = hp(hdr, H_OK); cHxx = hp(hdr, H_HXX); cHxy = hp(hdr, H_HXY); cHyy = hp(hdr, H_HYY); cMgx = hp(hdr, H_MGX); cMgy = hp(hdr, H_MGY);
   const iters = hi(hdr, H_GD);
   const half = max(1, iters >> 1);
   for (let j = ja; j < jb; j++) {
