@@ -252,11 +252,12 @@ export async function completeVideo(
     if (ahead) await ahead;
     await buf.flows(s, e);
     ahead = null;
+    // this window emits frames up to emitEnd; the next one starts O frames before that
+    const emitEnd = e === N ? N : Math.max(emitted + 1, e - L);
+    const nextS = Math.max(s + 1, emitEnd - O);
     if (opts.pool && e < N) {
-      // where the next window starts (as computed below, from this window's emitted part)
-      const ns = Math.max(s + 1, Math.max(emitted + 1, e - L) - O);
-      await load(ns, Math.min(N, ns + W));
-      ahead = buf.flows(ns, Math.min(N, ns + W));
+      await load(nextS, Math.min(N, nextS + W));
+      ahead = buf.flows(nextS, Math.min(N, nextS + W));
       ahead.catch(() => {}); // awaited with the next window; not an unhandled rejection meanwhile
     }
     // window: already emitted frames are fixed context
@@ -273,7 +274,6 @@ export async function completeVideo(
     summary.propagatedPixels += stats.propagatedPixels;
     summary.synthesisedKeyframes += stats.synthesisedKeyframes.length;
     summary.smoothFilledPixels += stats.smoothFilledPixels;
-    const emitEnd = e === N ? N : Math.max(emitted + 1, e - L);
     if (emitted > 0) summary.windowJoins.push(emitted);
     // The previous window also computed this window's first frames (its lookahead): cross-fade
     // from its result to this one over that span, so a change of sources at a window join
@@ -297,7 +297,7 @@ export async function completeVideo(
     for (let i = emitEnd; i < e; i++) lookahead.set(i, done[i - s]);
     emitted = emitEnd;
     if (emitted >= N) break;
-    s = Math.max(s + 1, emitted - O);
+    s = nextS;
     buf.dropBefore(s); // what the next window no longer needs
   }
   void ws;
