@@ -145,17 +145,6 @@ export function gradients(src: Plane): { gx: Plane; gy: Plane } {
   return { gx, gy };
 }
 
-/** Bilinear sample with clamped coordinates. */
-export function sampleClamped(d: Float32Array, w: number, h: number, x: number, y: number): number {
-  if (x < 0) x = 0; else if (x > w - 1) x = w - 1;
-  if (y < 0) y = 0; else if (y > h - 1) y = h - 1;
-  const x0 = x | 0, y0 = y | 0;
-  const x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
-  const ax = x - x0, ay = y - y0;
-  const i00 = d[y0 * w + x0], i01 = d[y0 * w + x1], i10 = d[y1 * w + x0], i11 = d[y1 * w + x1];
-  const a = i00 + (i01 - i00) * ax, b = i10 + (i11 - i10) * ax;
-  return a + (b - a) * ay;
-}
 
 /** Match the global mean and standard deviation of `b` to `a` (cheap exposure compensation). */
 export function matchExposure(a: Plane, b: Plane): Plane {
